@@ -1,0 +1,100 @@
+"""Writing the audit log: every change, reveal, export and login goes through ``record``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from gongjiang.accounts.enums import AuditAction
+from gongjiang.accounts.models import AuditEntry
+from gongjiang.core import context
+from gongjiang.core.masking import mask_id_number, mask_phone
+
+# Personal data never enters the log in clear: the log is read by more people than the record.
+SENSITIVE_FIELDS = {"id_number": mask_id_number, "phone": mask_phone}
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return str(value)
+    if hasattr(value, "name"):  # files
+        return value.name or ""
+    return str(value)
+
+
+def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The values of ``fields`` as the log stores them (foreign keys by name, sensitive masked)."""
+    out: dict[str, Any] = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        value = getattr(obj, name)
+        if field.is_relation and value is not None:
+            value = str(value)
+        value = _plain(value)
+        if name in SENSITIVE_FIELDS and value:
+            value = SENSITIVE_FIELDS[name](value)
+        out[name] = value
+    return out
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:
+    keys = list(dict.fromkeys([*before, *after]))
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+
+
+def subject_of(obj: models.Model | None) -> tuple[int | None, int | None]:
+    """(model worker id, organisation id) that an object's entry belongs to."""
+    if obj is None:
+        return None, None
+    if obj._meta.label_lower == "archive.modelworker":
+        return obj.pk, obj.union_id
+    # Only the archive's own objects belong to a person's history (a user account that links
+    # to a record is not part of that record).
+    worker_id = getattr(obj, "model_worker_id", None) if obj._meta.app_label == "archive" else None
+    org_id = getattr(obj, "organisation_id", None)
+    return worker_id, org_id
+
+
+def record(
+    *,
+    actor,
+    action: AuditAction | str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    object_repr: str = "",
+    model_worker_id: int | None = None,
+    organisation_id: int | None = None,
+    changes: dict | None = None,
+    detail: dict | None = None,
+) -> AuditEntry:
+    ctx = context.current()
+    worker_id, org_id = subject_of(obj)
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+        object_repr = object_repr or str(obj)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        actor=user,
+        actor_username=(user.username if user else (getattr(actor, "username", "") or "")),
+        ip_address=ctx.ip_address,
+        via=ctx.via,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        object_repr=(object_repr or "")[:200],
+        model_worker_id=model_worker_id if model_worker_id is not None else worker_id,
+        organisation_id=organisation_id if organisation_id is not None else org_id,
+        changes=changes or {},
+        detail={**(detail or {}), **({"token": ctx.token_id} if ctx.token_id else {})},
+    )

@@ -1,0 +1,62 @@
+"""Session rules from the security policy: the idle timeout and forced password changes."""
+
+import time
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongjiang.accounts.models import SecurityPolicy
+
+LAST_SEEN = "last_seen"
+
+
+class SessionPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith("/static/"):
+            policy = SecurityPolicy.current()
+            idle = policy.idle_timeout_minutes * 60
+            now = time.time()
+            last_seen = request.session.get(LAST_SEEN, now)
+            if now - last_seen > idle:
+                logout(request)
+                messages.info(
+                    request,
+                    _("You were logged out after %(n)d minutes without activity.")
+                    % {"n": policy.idle_timeout_minutes},
+                )
+                if request.htmx:
+                    response = self.get_response(request)
+                    response["HX-Redirect"] = reverse("accounts:login")
+                    return response
+                return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
+            # Write the session at most once a minute: every page view need not be a database write.
+            if LAST_SEEN not in request.session or now - last_seen > 60:
+                request.session[LAST_SEEN] = now
+                request.session.set_expiry(idle)
+            if self._must_change_password(user, policy) and not self._exempt(request.path):
+                messages.warning(request, _("Please choose a new password before you go on."))
+                return redirect("accounts:password_change")
+        return self.get_response(request)
+
+    @staticmethod
+    def _must_change_password(user, policy) -> bool:
+        if user.must_change_password:
+            return True
+        if policy.expiry_days and user.password_changed_at:
+            return timezone.now() - user.password_changed_at > timedelta(days=policy.expiry_days)
+        return False
+
+    @staticmethod
+    def _exempt(path: str) -> bool:
+        return path in (reverse("accounts:password_change"), reverse("accounts:logout")) or path.startswith(
+            ("/static/", "/i18n/")
+        )

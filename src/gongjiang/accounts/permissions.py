@@ -1,0 +1,105 @@
+"""Who may do what: one table from role to capabilities, and the scopes that follow from it.
+
+Views, the API and services all ask these functions, so a rule is written once.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from gongjiang.accounts.enums import Role
+
+
+class Perm(StrEnum):
+    MANAGE_USERS = "manage_users"
+    MANAGE_CONFIG = "manage_config"
+    VIEW_ALL_RECORDS = "view_all_records"
+    EDIT_RECORDS = "edit_records"
+    ARCHIVE_RECORDS = "archive_records"
+    REVEAL_SENSITIVE = "reveal_sensitive"
+    EXPORT = "export"
+    EXPORT_UNMASKED = "export_unmasked"
+    VIEW_AUDIT = "view_audit"
+    VIEW_DASHBOARD = "view_dashboard"
+
+
+ROLE_PERMS: dict[str, frozenset[Perm]] = {
+    Role.FEDERATION_ADMIN: frozenset(Perm),
+    Role.FEDERATION_STAFF: frozenset(
+        {
+            Perm.VIEW_ALL_RECORDS,
+            Perm.EDIT_RECORDS,
+            Perm.ARCHIVE_RECORDS,
+            Perm.REVEAL_SENSITIVE,
+            Perm.EXPORT,
+            Perm.EXPORT_UNMASKED,
+            Perm.VIEW_DASHBOARD,
+        }
+    ),
+    # A grassroots union works on its own people only (scope below): it keeps their records,
+    # reveals what paperwork needs, and exports masked lists.
+    Role.UNION_STAFF: frozenset({Perm.EDIT_RECORDS, Perm.REVEAL_SENSITIVE, Perm.EXPORT, Perm.VIEW_DASHBOARD}),
+    # The auditor reads: the audit log, and the records it points at, masked.
+    Role.AUDITOR: frozenset({Perm.VIEW_ALL_RECORDS, Perm.VIEW_AUDIT, Perm.VIEW_DASHBOARD}),
+    # Until the 三创 platform gives them a unit, a studio leader sees only their own record.
+    Role.STUDIO_LEADER: frozenset(),
+    Role.MODEL_WORKER: frozenset(),
+}
+
+SELF_SCOPED_ROLES = frozenset({Role.STUDIO_LEADER, Role.MODEL_WORKER})
+
+
+def has_perm(user, perm: Perm) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return perm in ROLE_PERMS.get(user.role, frozenset())
+
+
+def is_self_scoped(user) -> bool:
+    return user.role in SELF_SCOPED_ROLES
+
+
+def union_scope(user) -> list[int] | None:
+    """Ids of the unions whose people the user may see; ``None`` means every union."""
+    if has_perm(user, Perm.VIEW_ALL_RECORDS):
+        return None
+    if user.role == Role.UNION_STAFF:
+        cached = getattr(user, "_union_scope", None)
+        if cached is None:
+            from gongjiang.accounts.models import Organisation
+
+            org = user.organisation
+            cached = (
+                list(Organisation.objects.filter(path__startswith=org.path).values_list("pk", flat=True))
+                if org.path
+                else [org.pk]
+            )
+            user._union_scope = cached
+        return cached
+    return []
+
+
+def may_see_worker(user, worker) -> bool:
+    if has_perm(user, Perm.VIEW_ALL_RECORDS):
+        return True
+    if is_self_scoped(user):
+        return user.model_worker_id == worker.pk
+    scope = union_scope(user)
+    return scope is not None and worker.union_id in scope
+
+
+def may_edit_worker(user, worker) -> bool:
+    return has_perm(user, Perm.EDIT_RECORDS) and may_see_worker(user, worker)
+
+
+def may_reveal(user, worker) -> bool:
+    """Unmasked identity numbers and phones: for roles that need them, and for the person."""
+    if is_self_scoped(user):
+        return user.model_worker_id == worker.pk
+    return has_perm(user, Perm.REVEAL_SENSITIVE) and may_see_worker(user, worker)
+
+
+def may_use_union(user, union) -> bool:
+    """May the user put a person into this union (create, edit, import)?"""
+    scope = union_scope(user)
+    return scope is None or union.pk in scope

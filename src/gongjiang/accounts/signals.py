@@ -1,0 +1,49 @@
+"""Logins, failed logins, logouts and lockouts go into the audit log."""
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from gongjiang.accounts.audit import record
+from gongjiang.accounts.enums import AuditAction
+
+
+class _Named:
+    """An actor known only by the user name that was typed."""
+
+    is_authenticated = False
+
+    def __init__(self, username: str):
+        self.username = (username or "")[:150]
+
+
+@receiver(user_logged_in)
+def _logged_in(sender, request, user, **kwargs):
+    record(actor=user, action=AuditAction.LOGIN, obj=user, organisation_id=user.organisation_id)
+
+
+@receiver(user_logged_out)
+def _logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        record(actor=user, action=AuditAction.LOGOUT, obj=user, organisation_id=user.organisation_id)
+
+
+@receiver(user_login_failed)
+def _login_failed(sender, credentials, request=None, **kwargs):
+    username = credentials.get("username", "")
+    record(
+        actor=_Named(username),
+        action=AuditAction.LOGIN_FAILED,
+        object_type="accounts.user",
+        object_repr=username,
+    )
+
+
+@receiver(user_locked_out)
+def _locked_out(sender, request, username, ip_address, **kwargs):
+    record(
+        actor=_Named(username),
+        action=AuditAction.LOCKOUT,
+        object_type="accounts.user",
+        object_repr=username or "",
+    )

@@ -1,0 +1,41 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+
+class PolicyPasswordValidator:
+    """Password rules from the security policy the federation admin edits (等保 by default:
+    at least 8 characters with letters, digits and a symbol)."""
+
+    def _policy(self):
+        from gongjiang.accounts.models import SecurityPolicy
+
+        return SecurityPolicy.current()
+
+    def validate(self, password, user=None):
+        policy = self._policy()
+        problems = []
+        if len(password) < policy.min_length:
+            problems.append(_("at least %(n)d characters") % {"n": policy.min_length})
+        if policy.require_letters and not re.search(r"[A-Za-z]", password):
+            problems.append(_("a letter"))
+        if policy.require_digits and not re.search(r"\d", password):
+            problems.append(_("a digit"))
+        if policy.require_symbols and not re.search(r"[^A-Za-z0-9]", password):
+            problems.append(_("a symbol such as @ # % !"))
+        if problems:
+            raise ValidationError(
+                _("The password needs %(what)s.") % {"what": _("、").join(problems)}, code="password_policy"
+            )
+
+    def get_help_text(self):
+        policy = self._policy()
+        parts = [_("at least %(n)d characters") % {"n": policy.min_length}]
+        if policy.require_letters:
+            parts.append(_("a letter"))
+        if policy.require_digits:
+            parts.append(_("a digit"))
+        if policy.require_symbols:
+            parts.append(_("a symbol such as @ # % !"))
+        return _("The password needs %(what)s.") % {"what": _("、").join(parts)}

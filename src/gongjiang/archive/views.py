@@ -1,0 +1,432 @@
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongjiang.accounts import permissions
+from gongjiang.accounts.audit_display import decorate
+from gongjiang.accounts.permissions import Perm
+from gongjiang.archive import exports, selectors, services
+from gongjiang.archive.forms import (
+    CloseHardshipForm,
+    FamilyMemberForm,
+    HardshipForm,
+    HonourForm,
+    ListFilterForm,
+    ModelWorkerForm,
+    PhotoForm,
+    ReasonForm,
+    RevokeForm,
+)
+from gongjiang.archive.models import FamilyMember, HardshipFile, Honour, ModelWorker
+from gongjiang.archive.tasks import export_roster_task, filters_params
+from gongjiang.core.decorators import perm_required, section
+from gongjiang.core.errors import DomainError
+from gongjiang.core.forms import apply_errors
+from gongjiang.core.jobs import start_job
+from gongjiang.core.pagination import KeysetPaginator
+
+PAGE_PARAMS = ("after", "before", "page")
+
+
+def _worker(request, pk: int) -> ModelWorker:
+    """A record the user may see, or 404: another union's record is not reachable by URL."""
+    return get_object_or_404(selectors.visible_model_workers(request.user, include_archived=True), pk=pk)
+
+
+def _editable(request, pk: int) -> ModelWorker:
+    worker = _worker(request, pk)
+    if not permissions.may_edit_worker(request.user, worker):
+        raise PermissionDenied
+    return worker
+
+
+@login_required
+@section("archive")
+def worker_list(request):
+    if permissions.is_self_scoped(request.user):
+        return redirect("home")
+    form = ListFilterForm(request.GET or None, user=request.user)
+    filters = form.filters()
+    qs = selectors.list_queryset(request.user, filters)
+    page_number = request.GET.get("page", "1")
+    page = KeysetPaginator(selectors.ordering_for(filters)).paginate(
+        qs,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        number=int(page_number) if page_number.isdigit() else 1,
+    )
+    params = request.GET.copy()
+    for key in PAGE_PARAMS:
+        params.pop(key, None)
+    return render(
+        request,
+        "archive/list.html",
+        {
+            "form": form,
+            "page": page,
+            "base_query": params.urlencode(),
+            "filters": filters,
+            "export_params": [(k, v) for k, values in params.lists() for v in values],
+            "can_export_unmasked": permissions.has_perm(request.user, Perm.EXPORT_UNMASKED),
+            "inline_limit": settings.GONGJIANG["EXPORT_INLINE_LIMIT"],
+        },
+    )
+
+
+@require_POST
+@perm_required(Perm.EXPORT)
+def worker_export(request):
+    """Export the list as filtered: small lists at once, large ones in the background."""
+    form = ListFilterForm(request.POST, user=request.user)
+    filters = form.filters()
+    unmasked = request.POST.get("unmasked") == "1"
+    if unmasked and not permissions.has_perm(request.user, Perm.EXPORT_UNMASKED):
+        raise PermissionDenied
+    description = form.describe()
+    count = selectors.filtered_model_workers(request.user, filters)[
+        : settings.GONGJIANG["EXPORT_INLINE_LIMIT"] + 1
+    ].count()
+    if count > settings.GONGJIANG["EXPORT_INLINE_LIMIT"]:
+        job = start_job(
+            actor=request.user,
+            kind="export_roster",
+            title=_("Export of the model-worker roster"),
+            params={
+                "filters": filters_params(filters),
+                "description": description,
+                "unmasked": unmasked,
+                "ip": request.META.get("REMOTE_ADDR"),
+            },
+            task=export_roster_task,
+        )
+        return redirect(job)
+    tmp = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115 (FileResponse closes it)
+    tmp.close()
+    services.export_roster(
+        actor=request.user, filters=filters, description=description, unmasked=unmasked, dest=tmp.name
+    )
+    response = FileResponse(open(tmp.name, "rb"), as_attachment=True, filename=exports.export_filename())  # noqa: SIM115
+    Path(tmp.name).unlink()  # the open handle keeps the data until the response is sent
+    return response
+
+
+@login_required
+@section("archive")
+def worker_detail(request, pk: int):
+    worker = get_object_or_404(selectors.profile_queryset(request.user), pk=pk)
+    user = request.user
+    history = decorate(selectors.history_for(worker))
+    honours = list(worker.honours.all())
+    return render(
+        request,
+        "archive/detail.html",
+        {
+            "w": worker,
+            "honours": honours,
+            "family": list(worker.family_members.all()),
+            "hardship": getattr(worker, "hardship_file", None),
+            "history": history,
+            "may_edit": permissions.may_edit_worker(user, worker) and not worker.is_archived,
+            "may_reveal": permissions.may_reveal(user, worker),
+            "may_archive": permissions.has_perm(user, Perm.ARCHIVE_RECORDS),
+            "may_see_audit": permissions.has_perm(user, Perm.VIEW_AUDIT),
+            "photo_form": PhotoForm(),
+        },
+    )
+
+
+def _save_worker(request, form, worker=None):
+    try:
+        if worker is None:
+            return services.create_model_worker(actor=request.user, data=form.service_data())
+        return services.update_model_worker(
+            actor=request.user,
+            worker=worker,
+            data=form.service_data(),
+            expected_version=form.cleaned_data.get("version"),
+        )
+    except ValidationError as e:
+        apply_errors(form, e)
+    except DomainError as e:
+        form.add_error(None, e.message)
+    return None
+
+
+@perm_required(Perm.EDIT_RECORDS)
+@section("archive_create")
+def worker_create(request):
+    form = ModelWorkerForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid() and (worker := _save_worker(request, form)):
+        messages.success(request, _("The record of %(name)s has been created.") % {"name": worker.name})
+        return redirect(worker)
+    return render(request, "archive/form.html", {"form": form})
+
+
+@login_required
+@section("archive")
+def worker_edit(request, pk: int):
+    worker = _editable(request, pk)
+    if worker.is_archived:
+        messages.error(request, _("This record is archived; restore it before changing it."))
+        return redirect(worker)
+    form = ModelWorkerForm(
+        request.POST or None, user=request.user, initial=ModelWorkerForm.initial_from(worker)
+    )
+    if request.method == "POST" and form.is_valid() and (saved := _save_worker(request, form, worker)):
+        messages.success(request, _("The record has been saved."))
+        return redirect(saved)
+    return render(request, "archive/form.html", {"form": form, "w": worker})
+
+
+@require_POST
+@login_required
+def worker_archive(request, pk: int):
+    worker = _worker(request, pk)
+    form = ReasonForm(request.POST)
+    try:
+        if request.POST.get("restore"):
+            services.restore_model_worker(actor=request.user, worker=worker)
+            messages.success(request, _("The record has been restored."))
+        elif form.is_valid():
+            services.archive_model_worker(
+                actor=request.user, worker=worker, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("The record has been archived. It can be restored at any time."))
+        else:
+            messages.error(request, _("Give the reason for archiving."))
+    except (ValidationError, DomainError) as e:
+        messages.error(request, " ".join(getattr(e, "messages", [str(e)])))
+    return redirect(worker)
+
+
+@require_POST
+@login_required
+def worker_reveal(request, pk: int, field: str):
+    worker = _worker(request, pk)
+    value = services.reveal(actor=request.user, worker=worker, field=field)
+    return render(request, "archive/partials/revealed.html", {"value": value})
+
+
+@login_required
+def worker_photo(request, pk: int):
+    worker = _worker(request, pk)
+    if not worker.photo:
+        raise Http404
+    response = FileResponse(worker.photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@login_required
+def worker_photo_upload(request, pk: int):
+    worker = _editable(request, pk)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.set_photo(actor=request.user, worker=worker, upload=form.cleaned_data["photo"])
+            messages.success(request, _("The photo has been saved."))
+        except (ValidationError, DomainError) as e:
+            messages.error(request, " ".join(getattr(e, "messages", [str(e)])))
+    else:
+        messages.error(request, " ".join(str(m) for errs in form.errors.values() for m in errs))
+    return redirect(worker)
+
+
+# --- Honours ----------------------------------------------------------------------------------
+
+
+def _sub_form(request, worker, form, save, template, context=None):
+    """Shared flow for the small forms hanging off a record: validate, call the service, go back."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as e:
+            apply_errors(form, e)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(worker)
+    return render(request, template, {"form": form, "w": worker, **(context or {})})
+
+
+@login_required
+@section("archive")
+def honour_edit(request, pk: int, honour_pk: int | None = None):
+    worker = _editable(request, pk)
+    honour = get_object_or_404(Honour, pk=honour_pk, model_worker=worker) if honour_pk else None
+    initial = {f: getattr(honour, f) for f in services.HONOUR_FIELDS} if honour else None
+    form = HonourForm(request.POST or None, initial=initial)
+
+    def save(data):
+        if honour:
+            services.update_honour(actor=request.user, honour=honour, data=data)
+        else:
+            services.add_honour(actor=request.user, worker=worker, data=data)
+
+    return _sub_form(request, worker, form, save, "archive/honour_form.html", {"honour": honour})
+
+
+@login_required
+@section("archive")
+def honour_revoke(request, pk: int, honour_pk: int):
+    worker = _editable(request, pk)
+    honour = get_object_or_404(Honour, pk=honour_pk, model_worker=worker)
+    form = RevokeForm(request.POST or None)
+
+    def save(data):
+        services.revoke_honour(
+            actor=request.user, honour=honour, revoked_on=data["revoked_on"], reason=data["reason"]
+        )
+
+    return _sub_form(
+        request,
+        worker,
+        form,
+        save,
+        "archive/reason_form.html",
+        {
+            "heading": _("Revoke the honour “%(h)s”") % {"h": honour},
+            "explain": _(
+                "The honour stays on the record, marked revoked, and no longer counts; "
+                "treatment based on it stops from this date."
+            ),
+        },
+    )
+
+
+@login_required
+@section("archive")
+def honour_void(request, pk: int, honour_pk: int):
+    worker = _editable(request, pk)
+    honour = get_object_or_404(Honour, pk=honour_pk, model_worker=worker)
+    form = ReasonForm(request.POST or None)
+
+    def save(data):
+        services.void_honour(actor=request.user, honour=honour, reason=data["reason"])
+
+    return _sub_form(
+        request,
+        worker,
+        form,
+        save,
+        "archive/reason_form.html",
+        {
+            "heading": _("Void the honour “%(h)s”") % {"h": honour},
+            "explain": _(
+                "Use this only for an honour entered by mistake. It stays visible, struck through, "
+                "and counts nowhere."
+            ),
+        },
+    )
+
+
+# --- Family and hardship ----------------------------------------------------------------------
+
+
+@login_required
+@section("archive")
+def family_edit(request, pk: int, member_pk: int | None = None):
+    worker = _editable(request, pk)
+    member = get_object_or_404(FamilyMember, pk=member_pk, model_worker=worker) if member_pk else None
+    initial = {f: getattr(member, f) for f in services.FAMILY_FIELDS} if member else None
+    form = FamilyMemberForm(request.POST or None, initial=initial)
+
+    def save(data):
+        if member:
+            services.update_family_member(actor=request.user, member=member, data=data)
+        else:
+            services.add_family_member(actor=request.user, worker=worker, data=data)
+
+    return _sub_form(
+        request,
+        worker,
+        form,
+        save,
+        "archive/simple_form.html",
+        {
+            "heading": _("Family member") if member else _("Add a family member"),
+        },
+    )
+
+
+@login_required
+@section("archive")
+def family_remove(request, pk: int, member_pk: int):
+    worker = _editable(request, pk)
+    member = get_object_or_404(FamilyMember, pk=member_pk, model_worker=worker)
+    form = ReasonForm(request.POST or None)
+
+    def save(data):
+        services.remove_family_member(actor=request.user, member=member, reason=data["reason"])
+
+    return _sub_form(
+        request,
+        worker,
+        form,
+        save,
+        "archive/reason_form.html",
+        {
+            "heading": _("Remove %(m)s from the family list") % {"m": member},
+            "explain": _("The person stays in the record's history."),
+        },
+    )
+
+
+@login_required
+@section("archive")
+def hardship_edit(request, pk: int):
+    worker = _editable(request, pk)
+    file = HardshipFile.objects.filter(model_worker=worker).first()
+    initial = {f: getattr(file, f) for f in services.HARDSHIP_FIELDS} if file else None
+    form = HardshipForm(request.POST or None, initial=initial)
+
+    def save(data):
+        services.save_hardship_file(actor=request.user, worker=worker, data=data)
+
+    return _sub_form(
+        request,
+        worker,
+        form,
+        save,
+        "archive/simple_form.html",
+        {
+            "heading": _("Hardship file") if file else _("Open a hardship file"),
+        },
+    )
+
+
+@login_required
+@section("archive")
+def hardship_close(request, pk: int):
+    worker = _editable(request, pk)
+    file = get_object_or_404(HardshipFile, model_worker=worker)
+    form = CloseHardshipForm(request.POST or None)
+
+    def save(data):
+        services.close_hardship_file(
+            actor=request.user, file=file, ended_on=data["ended_on"], reason=data["reason"]
+        )
+
+    return _sub_form(
+        request,
+        worker,
+        form,
+        save,
+        "archive/reason_form.html",
+        {
+            "heading": _("Close the hardship file"),
+            "explain": _("The file is kept; the person no longer counts as in hardship."),
+        },
+    )

@@ -1,0 +1,66 @@
+"""python manage.py demo [--size N]: fictional but realistic demo data, safe to run again."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from gongjiang.accounts import demo as account_demo
+from gongjiang.archive import demo as archive_demo
+from gongjiang.archive.enums import Level, Status
+from gongjiang.archive.models import ModelWorker
+from gongjiang.core import context
+
+MAX_SIZE = 1_000_000
+
+
+class Command(BaseCommand):
+    help = "Create the demo organisations, users and model workers (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--size",
+            type=int,
+            default=1285,
+            help="people to create when the archive is empty (default 1285, as in the article)",
+        )
+        parser.add_argument("--seed", type=int, default=20161)
+
+    def handle(self, *args, size: int, seed: int, **options):
+        if not 1 <= size <= MAX_SIZE:
+            raise CommandError(_("--size must be between 1 and %(n)s.") % {"n": f"{MAX_SIZE:,}"})
+        with context.acting(context.RequestContext(via="command")):
+            fed, unions = account_demo.ensure_organisations()
+            existing = ModelWorker.objects.count()
+            if existing:
+                self.stdout.write(
+                    _("The archive already holds %(n)s people; no people were added.") % {"n": existing}
+                )
+            else:
+                result = archive_demo.generate(size, seed=seed)
+                self.stdout.write(
+                    _(
+                        "Created %(people)s people and %(honours)s honours in %(s).1f s "
+                        "(%(rate)s people a second)."
+                    )
+                    % {
+                        "people": f"{result.people:,}",
+                        "honours": f"{result.honours:,}",
+                        "s": result.seconds,
+                        "rate": f"{result.rate:,.0f}",
+                    }
+                )
+            worker = (
+                ModelWorker.objects.filter(highest_level=Level.PROVINCIAL, status=Status.RETIRED)
+                .order_by("id")
+                .first()
+            )
+            leader = (
+                ModelWorker.objects.filter(highest_level__lte=Level.MUNICIPAL, status=Status.WORKING)
+                .order_by("id")
+                .first()
+            )
+            made = account_demo.ensure_users(fed, unions, worker=worker, leader=leader)
+            if made:
+                self.stdout.write(
+                    _("Demo users created: %(users)s (password %(pw)s)")
+                    % {"users": ", ".join(made), "pw": account_demo.DEMO_PASSWORD}
+                )

@@ -1,0 +1,162 @@
+"""Counting model workers "as of" a date, each person once at their highest level.
+
+For today the counters kept by database triggers are the answer (see reports.counters): a
+few hundred rows, exact in the same transaction as every change. For a past date the levels are recomputed from
+the honours that had been awarded by then and not yet revoked, and the status from the
+retirement and death dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Case, CharField, Count, Min, OuterRef, Q, Subquery, Sum, Value, When
+from django.utils import timezone
+
+from gongjiang.accounts import permissions
+from gongjiang.accounts.models import Organisation
+from gongjiang.archive.enums import MODEL_WORKER_KINDS, MUNICIPAL_AND_ABOVE, Level, Status
+from gongjiang.archive.models import Honour
+from gongjiang.archive.selectors import visible_model_workers
+from gongjiang.reports.models import HonourCell, PersonCell
+
+
+@dataclass
+class Headline:
+    national: int = 0
+    provincial: int = 0
+    municipal: int = 0
+    district: int = 0
+
+    @property
+    def municipal_and_above(self) -> int:
+        return self.national + self.provincial + self.municipal
+
+
+@dataclass
+class Dashboard:
+    as_of: dt.date
+    headline: Headline
+    by_status: dict[str, dict[int, int]]
+    by_union: list[dict]
+    honours_by_year: dict[int, dict[int, int]]
+    total_records: int = 0
+    in_hardship: int | None = 0
+    years: list[int] = field(default_factory=list)
+
+
+def _cells(user, as_of: dt.date):
+    """Rows of (level, status, union id, in hardship, count) for people visible to the user."""
+    if as_of >= timezone.localdate():
+        cells = PersonCell.objects.filter(archived=False, n__gt=0)
+        scope = _union_scope(user)
+        if scope is not None:
+            cells = cells.filter(union_id__in=scope)
+        return list(cells.values_list("highest_level", "status", "union_id", "in_hardship", "n"))
+    qs = visible_model_workers(user)
+    level = Subquery(
+        Honour.objects.filter(
+            model_worker=OuterRef("pk"),
+            kind__in=MODEL_WORKER_KINDS,
+            voided_at__isnull=True,
+            year__lte=as_of.year,
+        )
+        .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=as_of))
+        .order_by()
+        .values("model_worker")
+        .annotate(m=Min("level"))
+        .values("m")[:1]
+    )
+    status = Case(
+        When(died_on__lte=as_of, then=Value(Status.DECEASED)),
+        When(retired_on__lte=as_of, then=Value(Status.RETIRED)),
+        default=Value(Status.WORKING),
+        output_field=CharField(),
+    )
+    rows = (
+        qs.filter(birth_date__lte=as_of)
+        .annotate(lvl=level, st=status)
+        .values_list("lvl", "st", "union")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    # Hardship has no history yet: a past date shows no hardship count rather than today's.
+    return [(lvl or Level.NONE, st, union, None, n) for lvl, st, union, n in rows]
+
+
+def _honours_by_year(user, as_of: dt.date) -> dict[int, dict[int, int]]:
+    """Model-worker honours awarded per year and level (void ones and archived people left out)."""
+    cells = HonourCell.objects.filter(
+        archived=False, kind__in=MODEL_WORKER_KINDS, year__lte=as_of.year, n__gt=0
+    )
+    scope = _union_scope(user)
+    if scope is not None:
+        cells = cells.filter(union_id__in=scope)
+    out: dict[int, dict[int, int]] = defaultdict(dict)
+    for year, level, n in cells.values_list("year", "level").annotate(total=Sum("n")).order_by():
+        out[year][level] = n
+    return out
+
+
+def _union_scope(user) -> list[int] | None:
+    if permissions.is_self_scoped(user):
+        return []
+    return permissions.union_scope(user)
+
+
+def dashboard(user, as_of: dt.date | None = None) -> Dashboard:
+    as_of = as_of or timezone.localdate()
+    headline = Headline()
+    by_status: dict[str, dict[int, int]] = {s: defaultdict(int) for s in Status.values}
+    per_union: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    total = 0
+    in_hardship: int | None = 0
+    for level, status, union, hardship, n in _cells(user, as_of):
+        total += n
+        if hardship is None:
+            in_hardship = None
+        elif hardship and in_hardship is not None:
+            in_hardship += n
+        if level == Level.NATIONAL:
+            headline.national += n
+        elif level == Level.PROVINCIAL:
+            headline.provincial += n
+        elif level == Level.MUNICIPAL:
+            headline.municipal += n
+        elif level == Level.DISTRICT:
+            headline.district += n
+        by_status[status][level] += n
+        per_union[union][level] += n
+    unions = Organisation.objects.in_bulk(list(per_union))
+    by_union = []
+    for union_id, levels in per_union.items():
+        org = unions.get(union_id)
+        by_union.append(
+            {
+                "union": org,
+                "national": levels.get(Level.NATIONAL, 0),
+                "provincial": levels.get(Level.PROVINCIAL, 0),
+                "municipal": levels.get(Level.MUNICIPAL, 0),
+                "municipal_and_above": sum(levels.get(lv, 0) for lv in MUNICIPAL_AND_ABOVE),
+                "total": sum(levels.values()),
+            }
+        )
+    by_union.sort(key=lambda r: (-r["municipal_and_above"], r["union"].code if r["union"] else ""))
+    by_year = _honours_by_year(user, as_of)
+    years = sorted(by_year)
+    return Dashboard(
+        as_of=as_of,
+        headline=headline,
+        by_status=by_status,
+        by_union=by_union,
+        honours_by_year=by_year,
+        total_records=total,
+        in_hardship=in_hardship,
+        years=years,
+    )
+
+
+def dashboard_years(user, as_of: dt.date) -> dict[int, dict[int, int]]:
+    return _honours_by_year(user, as_of)

@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from gongjiang.accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("gongjiang.accounts.urls")),
+    path("archive/", include("gongjiang.archive.urls")),
+    path("reports/", include("gongjiang.reports.urls")),
+    path("jobs/", include("gongjiang.core.urls")),
+]
+
+handler403 = "gongjiang.core.views.forbidden"
+handler404 = "gongjiang.core.views.not_found"
+handler500 = "gongjiang.core.views.server_error"

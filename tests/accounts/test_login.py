@@ -1,0 +1,102 @@
+import time
+
+import pytest
+from django.urls import reverse
+
+from gongjiang.accounts.enums import AuditAction, Role
+from gongjiang.accounts.models import AuditEntry
+from tests.factories import PASSWORD
+
+LOGIN = "/accounts/login/"
+
+
+def post_login(client, username, password):
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR="10.1.2.3")
+
+
+@pytest.fixture
+def staff(make_user, policy):
+    return make_user(Role.FEDERATION_STAFF, username="zhoumin")
+
+
+def test_login_page_is_chinese(client, db):
+    response = client.get(LOGIN)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "登录" in body
+    assert 'lang="zh-hans"' in body
+
+
+def test_a_good_login_is_audited_with_the_address(client, staff):
+    response = post_login(client, "zhoumin", PASSWORD)
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action=AuditAction.LOGIN)
+    assert (entry.actor, entry.ip_address, entry.via) == (staff, "10.1.2.3", "web")
+
+
+def test_a_wrong_password_is_refused_in_chinese_and_audited(client, staff):
+    response = post_login(client, "zhoumin", "wrong")
+    assert response.status_code == 200
+    assert "用户名或密码错误" in response.content.decode()
+    entry = AuditEntry.objects.get(action=AuditAction.LOGIN_FAILED)
+    assert (entry.actor, entry.actor_username, entry.ip_address) == (None, "zhoumin", "10.1.2.3")
+
+
+def test_five_failures_lock_the_account_even_with_the_right_password(client, staff):
+    for _ in range(5):
+        post_login(client, "zhoumin", "wrong")
+    response = post_login(client, "zhoumin", PASSWORD)
+    assert response.status_code == 429
+    assert "该账号已被锁定" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Five wrong passwords, then the right one refused during the lockout: six failures.
+    assert AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED).count() == 6
+    assert AuditEntry.objects.filter(action=AuditAction.LOCKOUT).count() >= 1
+
+
+def test_four_failures_do_not_lock(client, staff):
+    for _ in range(4):
+        post_login(client, "zhoumin", "wrong")
+    assert post_login(client, "zhoumin", PASSWORD).status_code == 302
+
+
+def test_the_admin_unlocks_a_locked_account(client, staff, admin_user):
+    for _ in range(5):
+        post_login(client, "zhoumin", "wrong")
+    client.force_login(admin_user)
+    page = client.get(reverse("accounts:user_edit", args=[staff.pk]))
+    assert "已锁定" in page.content.decode()
+    client.post(reverse("accounts:user_action", args=[staff.pk, "unlock"]))
+    client.logout()
+    assert post_login(client, "zhoumin", PASSWORD).status_code == 302
+    assert AuditEntry.objects.filter(action=AuditAction.UNLOCK, object_id=str(staff.pk)).count() == 1
+
+
+def test_an_idle_session_ends_after_the_policy_timeout(client, staff, policy):
+    policy.idle_timeout_minutes = 30
+    policy.save()
+    client.force_login(staff)
+    assert client.get("/archive/").status_code == 200
+    session = client.session
+    session["last_seen"] = time.time() - 31 * 60
+    session.save()
+    response = client.get("/archive/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_active_session_stays(client, staff, policy):
+    client.force_login(staff)
+    session = client.session
+    session["last_seen"] = time.time() - 29 * 60
+    session.save()
+    assert client.get("/archive/").status_code == 200
+
+
+def test_logout_is_a_post_and_is_audited(client, staff):
+    client.force_login(staff)
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(action=AuditAction.LOGOUT, actor=staff).count() == 1
+    assert client.get("/archive/").status_code == 302
