@@ -99,11 +99,7 @@ def main() -> None:
             client.get(next(gen))
         pages[key] = (statistics.median(times), percentile(times, 0.95))
         queries[key] = len(ctx.captured_queries)
-    print(
-        json.dumps(
-            {"demo_rate": result.rate, "demo_seconds": result.seconds, "pages": pages, "queries": queries}
-        )
-    )
+    print(json.dumps({"demo_rate": result.rate, "demo_seconds": result.seconds, "pages": pages, "queries": queries}))
 
 
 if __name__ == "__main__":

@@ -88,13 +88,9 @@ def main() -> None:
             print(f"… {db} {size:,} people", file=sys.stderr, flush=True)
             results.append((db, size, run_one(db, size, args.repeat)))
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "results.json").write_text(
-        json.dumps([{"db": d, "size": s, **r} for d, s, r in results], indent=2)
-    )
+    (OUT / "results.json").write_text(json.dumps([{"db": d, "size": s, **r} for d, s, r in results], indent=2))
     print()
-    print(
-        "Server time per page, ms (p50 / p95); ✓/✗ against the goal on PostgreSQL at 1,000,000 and SQLite at 100,000"
-    )
+    print("Server time per page, ms (p50 / p95); ✓/✗ against the goal on PostgreSQL at 1,000,000 and SQLite at 100,000")
     width = 19
     print(f"| {'':<30} |" + "".join(f" {d + ' ' + format(s, ','):>{width}} |" for d, s, _ in results))
     print(f"|{'-' * 32}|" + "".join(f"{'-' * (width + 2)}|" for _ in results))

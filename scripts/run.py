@@ -72,9 +72,7 @@ def main() -> int:
     while True:
         for p in procs:
             if p.poll() is not None:
-                print(
-                    f"{' '.join(p.args[:3])} stopped (exit {p.returncode}); stopping everything.", flush=True
-                )
+                print(f"{' '.join(p.args[:3])} stopped (exit {p.returncode}); stopping everything.", flush=True)
                 stop()
                 return p.returncode or 1
         time.sleep(0.5)

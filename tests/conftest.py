@@ -50,9 +50,7 @@ def union_a(federation):
 
 @pytest.fixture
 def union_b(federation):
-    return OrganisationFactory(
-        name="梁溪区卫生健康工会", short_name="卫健工会", code="LX-002", parent=federation
-    )
+    return OrganisationFactory(name="梁溪区卫生健康工会", short_name="卫健工会", code="LX-002", parent=federation)
 
 
 @pytest.fixture

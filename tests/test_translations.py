@@ -52,9 +52,7 @@ def test_placeholders_survive_translation():
         import re
 
         wanted = sorted(re.findall(r"%\(\w+\)[sd]|%\(\w+\)\.\d+f", entry.msgid))
-        got = sorted(
-            re.findall(r"%\(\w+\)[sd]|%\(\w+\)\.\d+f", entry.msgstr or entry.msgstr_plural.get(0, ""))
-        )
+        got = sorted(re.findall(r"%\(\w+\)[sd]|%\(\w+\)\.\d+f", entry.msgstr or entry.msgstr_plural.get(0, "")))
         if wanted != got:
             bad.append(entry.msgid)
     assert bad == []
@@ -62,8 +60,5 @@ def test_placeholders_survive_translation():
 
 def test_the_compiled_catalogue_matches_the_source():
     mo = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0) for e in polib.mofile(str(MO))}
-    po = {
-        (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0)
-        for e in polib.pofile(str(PO)).translated_entries()
-    }
+    po = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0) for e in polib.pofile(str(PO)).translated_entries()}
     assert mo == po

@@ -9,9 +9,7 @@ from gongjiang.accounts.models import AuditEntry
 
 @pytest.fixture
 def entry(staff_user):
-    return record(
-        actor=staff_user, action=AuditAction.EXPORT, object_type="archive.modelworker", object_repr="x"
-    )
+    return record(actor=staff_user, action=AuditAction.EXPORT, object_type="archive.modelworker", object_repr="x")
 
 
 def test_the_application_cannot_change_or_delete_an_entry(entry):

@@ -100,3 +100,15 @@ def test_logout_is_a_post_and_is_audited(client, staff):
     assert response.status_code == 302
     assert AuditEntry.objects.filter(action=AuditAction.LOGOUT, actor=staff).count() == 1
     assert client.get("/archive/").status_code == 302
+
+
+def test_the_product_is_chinese_even_when_the_browser_asks_for_english(client, db):
+    body = client.get(LOGIN, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "登录" in body
+
+
+def test_a_user_may_switch_to_english_and_back(client, db):
+    client.post("/i18n/setlang/", {"language": "en", "next": LOGIN})
+    assert "Log in" in client.get(LOGIN).content.decode()
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": LOGIN})
+    assert "登录" in client.get(LOGIN).content.decode()

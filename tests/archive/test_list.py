@@ -125,9 +125,7 @@ def test_the_list_makes_the_same_number_of_queries_for_1_and_40_people(
     with CaptureQueriesContext(connection) as one:
         client.get(url)
     for i in range(39):
-        ModelWorkerFactory(
-            name=f"张{'一二三四五六七八九十'[i % 10]}{i}", union=union_a, with_level=Level.NATIONAL
-        )
+        ModelWorkerFactory(name=f"张{'一二三四五六七八九十'[i % 10]}{i}", union=union_a, with_level=Level.NATIONAL)
     with CaptureQueriesContext(connection) as many:
         response = client.get(url)
     assert len(response.context["page"].items) == 20 or "q=zs" in url
@@ -149,9 +147,7 @@ def test_the_profile_makes_a_fixed_number_of_queries(client_for, staff_user, uni
             worker=worker,
             data={"title": "劳模", "kind": HonourKind.MODEL_WORKER, "level": Level.DISTRICT, "year": year},
         )
-        services.add_family_member(
-            actor=staff_user, worker=worker, data={"relation": "child", "name": f"子{year}"}
-        )
+        services.add_family_member(actor=staff_user, worker=worker, data={"relation": "child", "name": f"子{year}"})
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("archive:detail", args=[worker.pk]))
     assert len(few.captured_queries) == len(many.captured_queries) == 7
@@ -176,9 +172,7 @@ def test_paging_through_the_list(client_for, staff_user, union_a):
     assert len(set(everyone)) == 45
 
 
-def test_the_count_says_more_than_the_cap_instead_of_counting_everything(
-    client_for, staff_user, union_a, settings
-):
+def test_the_count_says_more_than_the_cap_instead_of_counting_everything(client_for, staff_user, union_a, settings):
     settings.GONGJIANG = {**settings.GONGJIANG, "LIST_COUNT_CAP": 10}
     for i in range(12):
         ModelWorkerFactory(name=f"刘{'一二三四五六'[i % 6]}{i}", union=union_a)

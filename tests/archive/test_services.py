@@ -54,9 +54,7 @@ def test_creating_a_record_derives_the_search_keys_and_audits(staff_user, union_
         ("32010219650301", "身份证号应为 18 位"),
     ],
 )
-def test_a_bad_id_number_is_refused_with_a_chinese_reason_and_nothing_is_saved(
-    staff_user, union_a, id_number, message
-):
+def test_a_bad_id_number_is_refused_with_a_chinese_reason_and_nothing_is_saved(staff_user, union_a, id_number, message):
     with pytest.raises(ValidationError) as e:
         services.create_model_worker(actor=staff_user, data=person_data(union_a, id_number=id_number))
     assert message in e.value.message_dict["id_number"][0]
@@ -68,9 +66,7 @@ def test_the_birth_date_and_sex_must_agree_with_the_id_number(staff_user, union_
     data = person_data(union_a, id_number="11010519491231002X", birth_date=dt.date(1949, 12, 30), sex="M")
     with pytest.raises(ValidationError) as e:
         services.create_model_worker(actor=staff_user, data=data)
-    assert e.value.message_dict["birth_date"] == [
-        "出生日期与身份证号不符，身份证号中的出生日期为 1949-12-31。"
-    ]
+    assert e.value.message_dict["birth_date"] == ["出生日期与身份证号不符，身份证号中的出生日期为 1949-12-31。"]
     assert e.value.message_dict["sex"] == ["性别与身份证号不符，身份证号第 17 位表示的性别为女。"]
 
 
@@ -117,9 +113,7 @@ def test_auditors_and_model_workers_change_nothing(auditor_user, worker_user, un
 
 def test_an_update_changes_only_the_given_fields_and_logs_before_and_after(staff_user, union_a):
     worker = services.create_model_worker(actor=staff_user, data=person_data(union_a, position="班组长"))
-    services.update_model_worker(
-        actor=staff_user, worker=worker, data={"position": "车间主任"}, expected_version=1
-    )
+    services.update_model_worker(actor=staff_user, worker=worker, data={"position": "车间主任"}, expected_version=1)
     worker.refresh_from_db()
     assert (worker.position, worker.version, worker.name) == ("车间主任", 2, "张建国")
     entry = AuditEntry.objects.filter(action=AuditAction.UPDATE).get()
@@ -130,9 +124,7 @@ def test_a_stale_edit_is_refused(staff_user, union_a):
     worker = services.create_model_worker(actor=staff_user, data=person_data(union_a))
     services.update_model_worker(actor=staff_user, worker=worker, data={"position": "A"}, expected_version=1)
     with pytest.raises(DomainError) as e:
-        services.update_model_worker(
-            actor=staff_user, worker=worker, data={"position": "B"}, expected_version=1
-        )
+        services.update_model_worker(actor=staff_user, worker=worker, data={"position": "B"}, expected_version=1)
     assert e.value.code == "conflict"
     worker.refresh_from_db()
     assert worker.position == "A"
@@ -171,14 +163,10 @@ def honour(kind=HonourKind.MODEL_WORKER, level=Level.MUNICIPAL, year=2005):
 
 def test_the_highest_level_follows_every_honour_change(staff_user, union_a):
     worker = ModelWorkerFactory(union=union_a)
-    municipal = services.add_honour(
-        actor=staff_user, worker=worker, data=honour(level=Level.MUNICIPAL, year=2001)
-    )
+    municipal = services.add_honour(actor=staff_user, worker=worker, data=honour(level=Level.MUNICIPAL, year=2001))
     worker.refresh_from_db()
     assert worker.highest_level == Level.MUNICIPAL
-    national = services.add_honour(
-        actor=staff_user, worker=worker, data=honour(level=Level.NATIONAL, year=2010)
-    )
+    national = services.add_honour(actor=staff_user, worker=worker, data=honour(level=Level.NATIONAL, year=2010))
     services.add_honour(
         actor=staff_user, worker=worker, data=honour(kind=HonourKind.MAY_DAY_MEDAL, level=Level.NATIONAL)
     )
@@ -245,9 +233,7 @@ class HighestLevelProperty(TestCase):
             if event[0] == "add":
                 _op, kind, level, year = event
                 made.append(
-                    services.add_honour(
-                        actor=actor, worker=worker, data=honour(kind=kind, level=level, year=year)
-                    )
+                    services.add_honour(actor=actor, worker=worker, data=honour(kind=kind, level=level, year=year))
                 )
             elif made:
                 target = made[event[1] % len(made)]
@@ -255,9 +241,7 @@ class HighestLevelProperty(TestCase):
                 if target.voided_at or (event[0] == "revoke" and target.revoked_on):
                     continue
                 if event[0] == "revoke":
-                    services.revoke_honour(
-                        actor=actor, honour=target, revoked_on=dt.date(2025, 1, 1), reason="撤销"
-                    )
+                    services.revoke_honour(actor=actor, honour=target, revoked_on=dt.date(2025, 1, 1), reason="撤销")
                 elif event[0] == "void":
                     services.void_honour(actor=actor, honour=target, reason="错误")
                 else:

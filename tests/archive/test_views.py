@@ -137,9 +137,7 @@ def test_creating_a_record_through_the_form(client_for, staff_user, union_a):
     assert worker.employer.name == "梁溪区实验小学"
 
 
-def test_a_bad_id_number_in_the_form_shows_a_chinese_message_and_saves_nothing(
-    client_for, staff_user, union_a
-):
+def test_a_bad_id_number_in_the_form_shows_a_chinese_message_and_saves_nothing(client_for, staff_user, union_a):
     response = client_for(staff_user).post(
         reverse("archive:create"), form_data(union_a, id_number="320102196503011235")
     )

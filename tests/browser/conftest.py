@@ -50,15 +50,11 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(
-        locale="zh-CN", viewport={"width": 1366, "height": 900}, base_url=live_server.url
-    )
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}, base_url=live_server.url)
     page = context.new_page()
     problems = []
     page.on("pageerror", lambda e: problems.append(f"JS error: {e}"))
-    page.on(
-        "console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None
-    )
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.problems = problems
     page.allow_http_errors = False
     yield page

@@ -45,9 +45,7 @@ def test_descending_order_pages_too(people):
 
 
 def test_a_cursor_edited_by_hand_starts_again_from_the_first_page(people):
-    page = KeysetPaginator(["name_pinyin", "id"], page_size=5).paginate(
-        ModelWorker.objects.all(), after="%%%garbage"
-    )
+    page = KeysetPaginator(["name_pinyin", "id"], page_size=5).paginate(ModelWorker.objects.all(), after="%%%garbage")
     assert page.number == 1
     assert not page.has_prev
     assert _decode("bm90IGpzb24") is None

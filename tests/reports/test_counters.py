@@ -16,8 +16,8 @@ from tests.factories import ModelWorkerFactory, OrganisationFactory, UserFactory
 
 def person_counts():
     return {
-        (lv, st, un, hs, ar): n
-        for lv, st, un, hs, ar, n in PersonCell.objects.filter(n__gt=0).values_list(
+        (lv, status, un, hs, ar): n
+        for lv, status, un, hs, ar, n in PersonCell.objects.filter(n__gt=0).values_list(
             "highest_level", "status", "union_id", "in_hardship", "archived", "n"
         )
     }
@@ -34,16 +34,16 @@ def honour_counts():
 
 def brute_force():
     people = {
-        (lv, st, un, hs, ar): n
-        for lv, st, un, hs, ar, n in ModelWorker.objects.values_list(
+        (lv, status, un, hs, ar): n
+        for lv, status, un, hs, ar, n in ModelWorker.objects.values_list(
             "highest_level", "status", "union_id", "in_hardship", "archived_at"
         )
         .annotate(n=Count("id"))
         .values_list("highest_level", "status", "union_id", "in_hardship", "archived_at", "n")
     }
     merged: dict = {}
-    for (lv, st, un, hs, archived_at), n in people.items():
-        key = (lv, st, un, hs, archived_at is not None)
+    for (lv, status, un, hs, archived_at), n in people.items():
+        key = (lv, status, un, hs, archived_at is not None)
         merged[key] = merged.get(key, 0) + n
     honours: dict = {}
     for y, lv, k, un, archived_at in Honour.objects.filter(voided_at__isnull=True).values_list(
@@ -113,9 +113,7 @@ class CountersProperty(TestCase):
         elif name in ("revoke", "void", "edit_year") and honours:
             honour = honours[op[1] % len(honours)]
             if name == "revoke":
-                services.revoke_honour(
-                    actor=actor, honour=honour, revoked_on=dt.date(2024, 1, 1), reason="撤销"
-                )
+                services.revoke_honour(actor=actor, honour=honour, revoked_on=dt.date(2024, 1, 1), reason="撤销")
             elif name == "void":
                 services.void_honour(actor=actor, honour=honour, reason="错误")
             else:

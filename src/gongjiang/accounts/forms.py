@@ -148,9 +148,7 @@ class AuditFilterForm(forms.Form):
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     user = forms.CharField(label=_("User name"), required=False)
-    action = forms.ChoiceField(
-        label=_("Action"), required=False, choices=[("", _("All")), *list(AuditAction.choices)]
-    )
+    action = forms.ChoiceField(label=_("Action"), required=False, choices=[("", _("All")), *list(AuditAction.choices)])
     object_type = forms.ChoiceField(label=_("Object"), required=False, choices=[])
     q = forms.CharField(label=_("Object contains"), required=False)
     ip = forms.GenericIPAddressField(label=_("Address"), required=False)
@@ -173,9 +171,7 @@ class AuditFilterForm(forms.Form):
 class UserFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or user name"), required=False)
     role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("All")), *list(Role.choices)])
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"), required=False, queryset=Organisation.objects.all()
-    )
+    organisation = forms.ModelChoiceField(label=_("Organisation"), required=False, queryset=Organisation.objects.all())
     active = forms.ChoiceField(
         label=_("State"),
         required=False,

@@ -30,8 +30,7 @@ class SessionPolicyMiddleware:
                 logout(request)
                 messages.info(
                     request,
-                    _("You were logged out after %(n)d minutes without activity.")
-                    % {"n": policy.idle_timeout_minutes},
+                    _("You were logged out after %(n)d minutes without activity.") % {"n": policy.idle_timeout_minutes},
                 )
                 if request.htmx:
                     response = self.get_response(request)

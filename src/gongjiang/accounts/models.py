@@ -181,9 +181,7 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return (
-            f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.get_action_display()} {self.object_repr}"
-        )
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.get_action_display()} {self.object_repr}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -79,12 +79,7 @@ def temporary_password() -> str:
     length = max(12, policy.min_length)
     alphabet = string.ascii_letters + string.digits
     body = "".join(secrets.choice(alphabet) for _ in range(length - 3))
-    return (
-        body
-        + secrets.choice(string.ascii_uppercase)
-        + secrets.choice(string.digits)
-        + secrets.choice("@#%+=")
-    )
+    return body + secrets.choice(string.ascii_uppercase) + secrets.choice(string.digits) + secrets.choice("@#%+=")
 
 
 @transaction.atomic
@@ -216,9 +211,7 @@ def set_large_text(*, user: User, on: bool) -> None:
 
 
 @transaction.atomic
-def save_organisation(
-    *, actor, data: dict[str, Any], organisation: Organisation | None = None
-) -> Organisation:
+def save_organisation(*, actor, data: dict[str, Any], organisation: Organisation | None = None) -> Organisation:
     _require(actor, permissions.Perm.MANAGE_USERS)
     creating = organisation is None
     org = organisation or Organisation()
@@ -226,21 +219,13 @@ def save_organisation(
     parent = data.get("parent", org.parent if not creating else None)
     kind = data.get("kind", org.kind)
     if kind == OrganisationKind.GRASSROOTS and parent is None:
-        raise ValidationError(
-            {"parent": [_("A grassroots union sits under the federation or another union.")]}
-        )
+        raise ValidationError({"parent": [_("A grassroots union sits under the federation or another union.")]})
     if kind == OrganisationKind.FEDERATION and parent is not None:
         raise ValidationError({"parent": [_("The federation is the top of the tree.")]})
     if not creating and parent is not None and parent.path.startswith(org.path):
         raise ValidationError({"parent": [_("An organisation cannot sit under itself.")]})
-    if (
-        not creating
-        and data.get("is_active") is False
-        and org.model_workers.filter(archived_at__isnull=True).exists()
-    ):
-        raise ValidationError(
-            {"is_active": [_("Move this union's people to another union before closing it.")]}
-        )
+    if not creating and data.get("is_active") is False and org.model_workers.filter(archived_at__isnull=True).exists():
+        raise ValidationError({"is_active": [_("Move this union's people to another union before closing it.")]})
     for k, v in data.items():
         if k in ORG_FIELDS:
             setattr(org, k, v)

@@ -213,7 +213,7 @@ def organisation_list(request):
     )
     for o in orgs:
         o.depth = max(o.path.count("/") - 2, 0)
-        o.users = user_counts.get(o.pk, 0)
+        o.user_count = user_counts.get(o.pk, 0)
     return render(request, "accounts/organisation_list.html", {"organisations": orgs})
 
 
@@ -304,6 +304,4 @@ def audit_log(request):
     params = request.GET.copy()
     for key in ("after", "before", "page"):
         params.pop(key, None)
-    return render(
-        request, "accounts/audit_log.html", {"form": form, "page": page, "base_query": params.urlencode()}
-    )
+    return render(request, "accounts/audit_log.html", {"form": form, "page": page, "base_query": params.urlencode()})

@@ -297,16 +297,14 @@ def _id_numbers(rng, areas: np.ndarray, births: list[dt.date], sexes: np.ndarray
     return out
 
 
-def _pick_years(rng_index: np.ndarray, level: int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """For each person a year in which ``level`` is awarded, between lo and hi when possible."""
+def _pick_years(rng_index: np.ndarray, level: int, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each person a year in [lo, hi] in which ``level`` is awarded; and whether one exists."""
     years = np.array(YEARS[level])
     first = np.searchsorted(years, lo, side="left")
     last = np.searchsorted(years, hi, side="right")  # exclusive
     span = last - first
     pick = first + np.where(span > 0, rng_index % np.maximum(span, 1), 0)
-    chosen = years[np.clip(pick, 0, len(years) - 1)]
-    # No award year fits (a very young or very old person): take the bound itself.
-    return np.where(span > 0, chosen, np.clip(lo, 1949, 2025))
+    return years[np.clip(pick, 0, len(years) - 1)], span > 0
 
 
 def generate(size: int = 1285, *, seed: int = 20161, today: dt.date | None = None) -> DemoResult:
@@ -385,43 +383,31 @@ def generate(size: int = 1285, *, seed: int = 20161, today: dt.date | None = Non
     for lv in (Level.NATIONAL, Level.PROVINCIAL, Level.MUNICIPAL):
         m = levels == lv
         offset = 8 if lv == Level.NATIONAL else 4
-        top_year[m] = _pick_years(idx[m] * 7, lv, adult[m] + offset, np.full(m.sum(), 2025))
+        years, ok = _pick_years(idx[m] * 7, lv, adult[m] + offset, np.full(m.sum(), 2025))
+        # Someone too young for the cycle still holds the title: the last award year.
+        top_year[m] = np.where(ok, years, YEARS[lv][-1])
     roll = (idx * 2654435761 % 1000) / 1000
     plans = [(idx, levels, kind, top_year)]
+
+    def earlier(mask, level_of, kinds, lo, hi, salt):
+        """Honours below the defining one, kept only where an award year fits the person."""
+        who = idx[mask]
+        lvls = level_of if isinstance(level_of, np.ndarray) else np.full(len(who), int(level_of))
+        years = np.zeros(len(who), dtype=int)
+        ok = np.zeros(len(who), dtype=bool)
+        for lv in np.unique(lvls):
+            sub = lvls == lv
+            years[sub], ok[sub] = _pick_years(who[sub] * salt, int(lv), lo[sub], hi[sub])
+        plans.append((who[ok], lvls[ok], kinds[ok], years[ok]))
+
     m = (levels <= Level.PROVINCIAL) & (roll < 0.6)
-    plans.append((idx[m], levels[m] + 1, kind[m], np.zeros(m.sum(), int)))
-    for lv in (Level.PROVINCIAL, Level.MUNICIPAL):
-        sub = plans[-1][1] == lv
-        plans[-1][3][sub] = _pick_years(
-            plans[-1][0][sub] * 3, lv, adult[plans[-1][0][sub]], top_year[plans[-1][0][sub]] - 1
-        )
+    earlier(m, levels[m] + 1, kind[m], adult[m], top_year[m] - 1, 3)
     m = (levels == Level.NATIONAL) & (roll < 0.35)
-    plans.append(
-        (
-            idx[m],
-            np.full(m.sum(), int(Level.MUNICIPAL)),
-            kind[m],
-            _pick_years(idx[m] * 5, Level.MUNICIPAL, adult[m], top_year[m] - 3),
-        )
-    )
+    earlier(m, Level.MUNICIPAL, kind[m], adult[m], top_year[m] - 3, 5)
     m = (levels == Level.MUNICIPAL) & (roll > 0.7)
-    plans.append(
-        (
-            idx[m],
-            np.full(m.sum(), int(Level.DISTRICT)),
-            kind[m],
-            _pick_years(idx[m] * 3, Level.DISTRICT, adult[m] - 2, top_year[m] - 1),
-        )
-    )
+    earlier(m, Level.DISTRICT, kind[m], adult[m] - 2, top_year[m] - 1, 3)
     m = (levels <= Level.PROVINCIAL) & (roll > 0.8)
-    plans.append(
-        (
-            idx[m],
-            levels[m],
-            np.full(m.sum(), HonourKind.MAY_DAY_MEDAL.value),
-            _pick_years(idx[m] * 11, Level.PROVINCIAL, adult[m], np.full(m.sum(), 2025)),
-        )
-    )
+    earlier(m, levels[m], np.full(m.sum(), HonourKind.MAY_DAY_MEDAL.value), adult[m], np.full(m.sum(), 2025), 11)
     # Now and then a lower, earlier honour was revoked: the record keeps it, the counts ignore it.
     revoke_people = {int(i) for i in idx[(levels <= Level.PROVINCIAL) & (idx % 199 == 5) & (roll < 0.6)]}
 
@@ -433,7 +419,11 @@ def generate(size: int = 1285, *, seed: int = 20161, today: dt.date | None = Non
     for n_plan, (who, lvls, kinds, years) in enumerate(plans):
         for i, lv, kd, year in zip(who.tolist(), lvls.tolist(), kinds.tolist(), years.tolist(), strict=True):
             title, body = TITLES[(lv, kd)]
-            revoked = dt.date(year + 3, 6, 1) if n_plan == 1 and i in revoke_people else None
+            revoked = (
+                min(dt.date(year + 3, 6, 1), today - dt.timedelta(days=30))
+                if n_plan == 1 and i in revoke_people
+                else None
+            )
             honour_rows.append(
                 (
                     hid,
@@ -733,9 +723,7 @@ def _load_postgresql(cur, tables, names, big: bool) -> None:
             _pg_type(model._meta.get_field(c.removesuffix("_id") if c.endswith("_id") and c != "id" else c))
             for c in columns
         ]
-        with raw.copy(
-            f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
-        ) as copy:
+        with raw.copy(f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
             copy.set_types(types)
             for row in rows:
                 copy.write_row(row)

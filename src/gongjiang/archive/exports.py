@@ -28,9 +28,7 @@ class Column:
 
 def _honours_text(w: ModelWorker) -> str:
     return "；".join(
-        f"{h.year}年{h.title}" + ("（已撤销）" if h.revoked_on else "")
-        for h in w.honours.all()
-        if h.voided_at is None
+        f"{h.year}年{h.title}" + ("（已撤销）" if h.revoked_on else "") for h in w.honours.all() if h.voided_at is None
     )
 
 

@@ -27,9 +27,7 @@ COMMON_TITLES = [
 
 
 def unions_for(user):
-    qs = Organisation.objects.filter(kind=OrganisationKind.GRASSROOTS, is_active=True).order_by(
-        "sort_order", "code"
-    )
+    qs = Organisation.objects.filter(kind=OrganisationKind.GRASSROOTS, is_active=True).order_by("sort_order", "code")
     scope = permissions.union_scope(user)
     return qs if scope is None else qs.filter(pk__in=scope)
 
@@ -52,9 +50,7 @@ class ModelWorkerForm(forms.Form):
     union = forms.ModelChoiceField(label=_("Union"), queryset=Organisation.objects.none())
     employer = forms.CharField(label=_("Employer"), max_length=100, required=False)
     position = forms.CharField(label=_("Position"), max_length=100, required=False)
-    title_or_grade = forms.CharField(
-        label=_("Professional title or skill grade"), max_length=100, required=False
-    )
+    title_or_grade = forms.CharField(label=_("Professional title or skill grade"), max_length=100, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices, initial=Status.WORKING)
@@ -153,9 +149,7 @@ class HardshipForm(forms.Form):
     )
     established_on = forms.DateField(label=_("File opened on"), widget=DateInput())
     serious_illness = forms.BooleanField(label=_("Serious illness"), required=False)
-    health = forms.CharField(
-        label=_("Health and illness"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    health = forms.CharField(label=_("Health and illness"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     monthly_income = forms.DecimalField(
         label=_("Own monthly income (yuan)"), required=False, min_value=0, max_digits=10, decimal_places=2
     )

@@ -112,17 +112,13 @@ class ModelWorker(models.Model):
         # The list's orders and searches walk these in order; they cover the live records only
         # (archived ones are few and listed on request), so a capped count is an index-only scan.
         indexes = [
-            models.Index(
-                fields=["highest_level", "name_pinyin", "id"], name="mw_level_pinyin", condition=LIVE
-            ),
+            models.Index(fields=["highest_level", "name_pinyin", "id"], name="mw_level_pinyin", condition=LIVE),
             models.Index(fields=["name_pinyin", "id"], name="mw_pinyin", condition=LIVE),
             models.Index(fields=["name_initials", "name_pinyin", "id"], name="mw_initials", condition=LIVE),
             models.Index(fields=["name", "id"], name="mw_name", condition=LIVE),
             models.Index(fields=["birth_date", "id"], name="mw_birth", condition=LIVE),
             models.Index(fields=["updated_at", "id"], name="mw_updated", condition=LIVE),
-            models.Index(
-                fields=["union", "highest_level", "name_pinyin", "id"], name="mw_union_level", condition=LIVE
-            ),
+            models.Index(fields=["union", "highest_level", "name_pinyin", "id"], name="mw_union_level", condition=LIVE),
             models.Index(fields=["id_last4"], name="mw_id_last4"),
         ]
         constraints = [
@@ -167,12 +163,8 @@ class Honour(models.Model):
         ModelWorker, verbose_name=_("model worker"), on_delete=models.PROTECT, related_name="honours"
     )
     title = models.CharField(_("honour title"), max_length=100)
-    kind = models.CharField(
-        _("kind"), max_length=20, choices=HonourKind.choices, default=HonourKind.MODEL_WORKER
-    )
-    level = models.PositiveSmallIntegerField(
-        _("level"), choices=[c for c in Level.choices if c[0] != Level.NONE]
-    )
+    kind = models.CharField(_("kind"), max_length=20, choices=HonourKind.choices, default=HonourKind.MODEL_WORKER)
+    level = models.PositiveSmallIntegerField(_("level"), choices=[c for c in Level.choices if c[0] != Level.NONE])
     awarding_body = models.CharField(_("awarding body"), max_length=100, blank=True)
     year = models.PositiveSmallIntegerField(_("year"))
     document_number = models.CharField(_("document number"), max_length=100, blank=True)
@@ -264,9 +256,7 @@ class HardshipFile(models.Model):
     )
     family_size = models.PositiveSmallIntegerField(_("household size"), null=True, blank=True)
     housing = models.CharField(_("housing"), max_length=20, choices=Housing.choices, blank=True)
-    housing_area = models.DecimalField(
-        _("living space (m²)"), max_digits=7, decimal_places=2, null=True, blank=True
-    )
+    housing_area = models.DecimalField(_("living space (m²)"), max_digits=7, decimal_places=2, null=True, blank=True)
     housing_note = models.CharField(_("housing details"), max_length=200, blank=True)
     needs_and_wishes = models.TextField(_("needs and wishes"), blank=True)
     remarks = models.TextField(_("remarks"), blank=True)

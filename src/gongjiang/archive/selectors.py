@@ -96,9 +96,7 @@ def search_condition(q: str) -> Q | None:
 
 def matching_employers(text: str) -> list[int]:
     return list(
-        Employer.objects.filter(name__contains=text)
-        .order_by()
-        .values_list("pk", flat=True)[:EMPLOYER_MATCH_LIMIT]
+        Employer.objects.filter(name__contains=text).order_by().values_list("pk", flat=True)[:EMPLOYER_MATCH_LIMIT]
     )
 
 
@@ -139,9 +137,7 @@ def filtered_model_workers(user, f: ListFilters) -> QuerySet[ModelWorker]:
         qs = qs.filter(cond)
     if f.employer:
         name = _normalise(f.employer)
-        qs = qs.filter(
-            employer__in=Employer.objects.filter(name__contains=name).values("pk")[:EMPLOYER_MATCH_LIMIT]
-        )
+        qs = qs.filter(employer__in=Employer.objects.filter(name__contains=name).values("pk")[:EMPLOYER_MATCH_LIMIT])
     if f.level in LEVEL_GROUPS:
         qs = qs.filter(highest_level__in=LEVEL_GROUPS[f.level])
     elif f.level.isdigit():

@@ -157,9 +157,7 @@ def _validate_person(data: dict[str, Any], *, exclude_pk: int | None = None) -> 
     if not data.get("union"):
         errors.setdefault("union", []).append(_("Choose the union."))
     for check in (
-        lambda: validation.check_identity(
-            id_info=id_info, birth_date=clean.get("birth_date"), sex=clean.get("sex")
-        ),
+        lambda: validation.check_identity(id_info=id_info, birth_date=clean.get("birth_date"), sex=clean.get("sex")),
         lambda: validation.check_dates(
             birth_date=clean.get("birth_date"),
             status=clean.get("status") or Status.WORKING,
@@ -175,9 +173,7 @@ def _validate_person(data: dict[str, Any], *, exclude_pk: int | None = None) -> 
     if id_info and "id_number" not in errors:
         clash = ModelWorker.objects.filter(id_number=id_info.number).exclude(pk=exclude_pk).first()
         if clash:
-            errors["id_number"] = [
-                _("Another record (%(name)s) already has this ID number.") % {"name": clash.name}
-            ]
+            errors["id_number"] = [_("Another record (%(name)s) already has this ID number.") % {"name": clash.name}]
     if errors:
         raise ValidationError(errors)
     return clean
@@ -242,11 +238,7 @@ def update_model_worker(
             ),
             code="conflict",
         )
-    if (
-        "union" in data
-        and data["union"] != worker.union
-        and not permissions.may_use_union(actor, data["union"])
-    ):
+    if "union" in data and data["union"] != worker.union and not permissions.may_use_union(actor, data["union"]):
         raise ValidationError({"union": [_("You may only move people into your own union.")]})
     current = {f: getattr(worker, f) for f in PERSON_FIELDS}
     if current["employer"] is not None:
@@ -269,8 +261,7 @@ def update_model_worker(
 def archive_model_worker(*, actor, worker: ModelWorker, reason: str) -> ModelWorker:
     """Take a record out of the lists and counts. Nothing is deleted; it can be restored."""
     if not (
-        permissions.has_perm(actor, permissions.Perm.ARCHIVE_RECORDS)
-        and permissions.may_see_worker(actor, worker)
+        permissions.has_perm(actor, permissions.Perm.ARCHIVE_RECORDS) and permissions.may_see_worker(actor, worker)
     ):
         raise PermissionDenied(_("You may not archive records."))
     reason = (reason or "").strip()
@@ -290,8 +281,7 @@ def archive_model_worker(*, actor, worker: ModelWorker, reason: str) -> ModelWor
 @transaction.atomic
 def restore_model_worker(*, actor, worker: ModelWorker) -> ModelWorker:
     if not (
-        permissions.has_perm(actor, permissions.Perm.ARCHIVE_RECORDS)
-        and permissions.may_see_worker(actor, worker)
+        permissions.has_perm(actor, permissions.Perm.ARCHIVE_RECORDS) and permissions.may_see_worker(actor, worker)
     ):
         raise PermissionDenied(_("You may not restore records."))
     worker = ModelWorker.objects.select_for_update().get(pk=worker.pk)
@@ -380,9 +370,7 @@ def add_honour(*, actor, worker: ModelWorker, data: dict[str, Any]) -> Honour:
     honour.title = honour.title.strip()
     honour.save()
     refresh_highest_level(worker)
-    record(
-        actor=actor, action=AuditAction.CREATE, obj=honour, changes=diff({}, snapshot(honour, HONOUR_FIELDS))
-    )
+    record(actor=actor, action=AuditAction.CREATE, obj=honour, changes=diff({}, snapshot(honour, HONOUR_FIELDS)))
     return honour
 
 
@@ -493,9 +481,7 @@ def add_family_member(*, actor, worker: ModelWorker, data: dict[str, Any]) -> Fa
                 clean[field] if clean[field] is not None or field in ("birth_date", "monthly_income") else "",
             )
     member.save()
-    record(
-        actor=actor, action=AuditAction.CREATE, obj=member, changes=diff({}, snapshot(member, FAMILY_FIELDS))
-    )
+    record(actor=actor, action=AuditAction.CREATE, obj=member, changes=diff({}, snapshot(member, FAMILY_FIELDS)))
     return member
 
 
@@ -550,9 +536,7 @@ def _validate_hardship(data: dict[str, Any]) -> None:
         errors["established_on"] = [_("This date is in the future.")]
     own, family = data.get("monthly_income"), data.get("family_monthly_income")
     if own is not None and family is not None and family < own:
-        errors["family_monthly_income"] = [
-            _("The household income cannot be less than the person's own income.")
-        ]
+        errors["family_monthly_income"] = [_("The household income cannot be less than the person's own income.")]
     if errors:
         raise ValidationError(errors)
 
@@ -592,9 +576,7 @@ def save_hardship_file(*, actor, worker: ModelWorker, data: dict[str, Any]) -> H
     if worker.in_hardship != file.is_active:
         ModelWorker.objects.filter(pk=worker.pk).update(in_hardship=file.is_active)
         worker.in_hardship = file.is_active
-    record(
-        actor=actor, action=AuditAction.CREATE if creating else AuditAction.UPDATE, obj=file, changes=changes
-    )
+    record(actor=actor, action=AuditAction.CREATE if creating else AuditAction.UPDATE, obj=file, changes=changes)
     return file
 
 

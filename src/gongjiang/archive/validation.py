@@ -56,9 +56,7 @@ def clean_name(raw: str) -> str:
     if not name:
         raise ValidationError(_("Enter the name."), code="required")
     if len(name) < 2 or any(ch.isdigit() for ch in name):
-        raise ValidationError(
-            _("“%(name)s” does not look like a person's name.") % {"name": name}, code="name"
-        )
+        raise ValidationError(_("“%(name)s” does not look like a person's name.") % {"name": name}, code="name")
     return name
 
 
@@ -81,9 +79,7 @@ def clean_phone(raw: str | None) -> str:
     )
 
 
-def check_identity(
-    *, id_info: idcard.IdNumberInfo | None, birth_date: dt.date | None, sex: str | None
-) -> None:
+def check_identity(*, id_info: idcard.IdNumberInfo | None, birth_date: dt.date | None, sex: str | None) -> None:
     """The birth date and sex encoded in the ID number must agree with the record."""
     errors: dict[str, list[str]] = {}
     if id_info is None:
@@ -95,8 +91,7 @@ def check_identity(
         ]
     if sex and sex != id_info.sex:
         errors["sex"] = [
-            _("The sex does not match the ID number, whose 17th digit says %(sex)s.")
-            % {"sex": Sex(id_info.sex).label}
+            _("The sex does not match the ID number, whose 17th digit says %(sex)s.") % {"sex": Sex(id_info.sex).label}
         ]
     if errors:
         raise ValidationError(errors)
@@ -140,8 +135,6 @@ def check_honour_year(year: int | None, birth_date: dt.date | None) -> None:
     if year is None:
         raise ValidationError({"year": [_("Enter the year.")]})
     if year < 1949 or year > this_year:
-        raise ValidationError(
-            {"year": [_("The year must be between 1949 and %(year)s.") % {"year": this_year}]}
-        )
+        raise ValidationError({"year": [_("The year must be between 1949 and %(year)s.") % {"year": this_year}]})
     if birth_date and year < birth_date.year + 14:
         raise ValidationError({"year": [_("The honour year is before the person was 14 years old.")]})

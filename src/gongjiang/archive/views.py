@@ -179,9 +179,7 @@ def worker_edit(request, pk: int):
     if worker.is_archived:
         messages.error(request, _("This record is archived; restore it before changing it."))
         return redirect(worker)
-    form = ModelWorkerForm(
-        request.POST or None, user=request.user, initial=ModelWorkerForm.initial_from(worker)
-    )
+    form = ModelWorkerForm(request.POST or None, user=request.user, initial=ModelWorkerForm.initial_from(worker))
     if request.method == "POST" and form.is_valid() and (saved := _save_worker(request, form, worker)):
         messages.success(request, _("The record has been saved."))
         return redirect(saved)
@@ -198,9 +196,7 @@ def worker_archive(request, pk: int):
             services.restore_model_worker(actor=request.user, worker=worker)
             messages.success(request, _("The record has been restored."))
         elif form.is_valid():
-            services.archive_model_worker(
-                actor=request.user, worker=worker, reason=form.cleaned_data["reason"]
-            )
+            services.archive_model_worker(actor=request.user, worker=worker, reason=form.cleaned_data["reason"])
             messages.success(request, _("The record has been archived. It can be restored at any time."))
         else:
             messages.error(request, _("Give the reason for archiving."))
@@ -286,9 +282,7 @@ def honour_revoke(request, pk: int, honour_pk: int):
     form = RevokeForm(request.POST or None)
 
     def save(data):
-        services.revoke_honour(
-            actor=request.user, honour=honour, revoked_on=data["revoked_on"], reason=data["reason"]
-        )
+        services.revoke_honour(actor=request.user, honour=honour, revoked_on=data["revoked_on"], reason=data["reason"])
 
     return _sub_form(
         request,
@@ -325,8 +319,7 @@ def honour_void(request, pk: int, honour_pk: int):
         {
             "heading": _("Void the honour “%(h)s”") % {"h": honour},
             "explain": _(
-                "Use this only for an honour entered by mistake. It stays visible, struck through, "
-                "and counts nowhere."
+                "Use this only for an honour entered by mistake. It stays visible, struck through, and counts nowhere."
             ),
         },
     )
@@ -415,9 +408,7 @@ def hardship_close(request, pk: int):
     form = CloseHardshipForm(request.POST or None)
 
     def save(data):
-        services.close_hardship_file(
-            actor=request.user, file=file, ended_on=data["ended_on"], reason=data["reason"]
-        )
+        services.close_hardship_file(actor=request.user, file=file, ended_on=data["ended_on"], reason=data["reason"])
 
     return _sub_form(
         request,

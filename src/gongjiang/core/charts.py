@@ -57,7 +57,7 @@ def stacked_bars(
             for bar, url in zip(bars, urls, strict=True):
                 bar.set_url(url)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    step = max(1, len(categories) // 20)
+    step = max(1, -(-len(categories) // 16))  # at most 16 labels: they must not overlap
     ax.set_xticks(x[::step], [categories[i] for i in x[::step]], rotation=0, fontsize=9)
     ax.set_ylabel(ylabel)
     ax.grid(axis="y", alpha=0.3)

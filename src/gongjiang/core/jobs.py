@@ -51,8 +51,7 @@ def run_job(job_id: str, work: Callable[[Job], dict | None]) -> None:
         Job.objects.filter(pk=job.pk).update(
             status=JobStatus.FAILED,
             finished_at=timezone.now(),
-            message=(getattr(exc, "message", None) and str(exc.message))
-            or _("The job failed: %(e)s") % {"e": exc},
+            message=(getattr(exc, "message", None) and str(exc.message)) or _("The job failed: %(e)s") % {"e": exc},
         )
         return
     job.refresh_from_db()

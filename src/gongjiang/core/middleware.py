@@ -35,3 +35,25 @@ class RequestContextMiddleware:
         via = "api" if request.path.startswith("/api/") else "web"
         with context.acting(context.RequestContext(ip_address=context.client_ip(request), via=via)):
             return self.get_response(request)
+
+
+class LanguageMiddleware:
+    """Chinese unless the user chose otherwise: the browser's Accept-Language is ignored.
+
+    Staff machines on the intranet are often set up in English; the product is Chinese first.
+    A user who prefers English picks it in the footer (a cookie, via Django's set_language).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

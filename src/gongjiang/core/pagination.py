@@ -94,9 +94,7 @@ class KeysetPaginator:
     def values_of(self, obj) -> list:
         return [getattr(obj, self._name(k)) for k in self.ordering]
 
-    def paginate(
-        self, qs: QuerySet, *, after: str = "", before: str = "", number: int = 1, count: bool = True
-    ) -> Page:
+    def paginate(self, qs: QuerySet, *, after: str = "", before: str = "", number: int = 1, count: bool = True) -> Page:
         size = self.page_size
         reverse = False
         cursor_values = None
@@ -110,9 +108,7 @@ class KeysetPaginator:
         if cursor_values is None:
             reverse = False
             number = 1
-        ordering = (
-            [k[1:] if k.startswith("-") else f"-{k}" for k in self.ordering] if reverse else self.ordering
-        )
+        ordering = [k[1:] if k.startswith("-") else f"-{k}" for k in self.ordering] if reverse else self.ordering
         page_qs = qs.order_by(*ordering)
         if cursor_values is not None:
             page_qs = page_qs.filter(self._after(ordering, cursor_values))

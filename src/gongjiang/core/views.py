@@ -23,9 +23,7 @@ def job_download(request, pk):
     job = _own_job(request, pk)
     if not job.result_file:
         raise Http404
-    return FileResponse(
-        job.result_file.open("rb"), as_attachment=True, filename=job.result_name or "download"
-    )
+    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=job.result_name or "download")
 
 
 @requires_csrf_token

@@ -43,9 +43,7 @@ class HonourCell(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["year", "level", "kind", "union_id", "archived"], name="honour_cell_key"
-            )
+            models.UniqueConstraint(fields=["year", "level", "kind", "union_id", "archived"], name="honour_cell_key")
         ]
 
     def __str__(self) -> str:

@@ -88,9 +88,7 @@ def _cells(user, as_of: dt.date):
 
 def _honours_by_year(user, as_of: dt.date) -> dict[int, dict[int, int]]:
     """Model-worker honours awarded per year and level (void ones and archived people left out)."""
-    cells = HonourCell.objects.filter(
-        archived=False, kind__in=MODEL_WORKER_KINDS, year__lte=as_of.year, n__gt=0
-    )
+    cells = HonourCell.objects.filter(archived=False, kind__in=MODEL_WORKER_KINDS, year__lte=as_of.year, n__gt=0)
     scope = _union_scope(user)
     if scope is not None:
         cells = cells.filter(union_id__in=scope)

@@ -93,7 +93,5 @@ def honours_chart(request):
         cache.set(key, svg, 3600)
     response = HttpResponse(svg, content_type="image/svg+xml")
     # The SVG is a document of its own: matplotlib styles it inline, and it runs no script.
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
-    )
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
     return response

@@ -31,16 +31,11 @@ class Command(BaseCommand):
             fed, unions = account_demo.ensure_organisations()
             existing = ModelWorker.objects.count()
             if existing:
-                self.stdout.write(
-                    _("The archive already holds %(n)s people; no people were added.") % {"n": existing}
-                )
+                self.stdout.write(_("The archive already holds %(n)s people; no people were added.") % {"n": existing})
             else:
                 result = archive_demo.generate(size, seed=seed)
                 self.stdout.write(
-                    _(
-                        "Created %(people)s people and %(honours)s honours in %(s).1f s "
-                        "(%(rate)s people a second)."
-                    )
+                    _("Created %(people)s people and %(honours)s honours in %(s).1f s (%(rate)s people a second).")
                     % {
                         "people": f"{result.people:,}",
                         "honours": f"{result.honours:,}",
@@ -49,9 +44,7 @@ class Command(BaseCommand):
                     }
                 )
             worker = (
-                ModelWorker.objects.filter(highest_level=Level.PROVINCIAL, status=Status.RETIRED)
-                .order_by("id")
-                .first()
+                ModelWorker.objects.filter(highest_level=Level.PROVINCIAL, status=Status.RETIRED).order_by("id").first()
             )
             leader = (
                 ModelWorker.objects.filter(highest_level__lte=Level.MUNICIPAL, status=Status.WORKING)
