@@ -54,3 +54,25 @@ def test_the_log_filters_by_user_and_action(client_for, auditor_user, staff_user
     assert [e.pk for e in page.items] == [entry.pk]
     page = client.get("/accounts/audit/?action=reveal").context["page"]
     assert [e.object_repr for e in page.items] == ["y"]
+
+
+def test_the_auditor_exports_the_filtered_log_and_the_export_is_logged(client_for, auditor_user, staff_user, entry):
+    import io
+
+    import openpyxl
+
+    response = client_for(auditor_user).get("/accounts/audit/export/?user=staff")
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][:5] == ("时间", "用户", "地址", "渠道", "操作")
+    assert [(r[1], r[4]) for r in rows[1:]] == [("staff", "已导出")]
+    logged = AuditEntry.objects.get(object_type="accounts.auditentry")
+    assert (logged.actor, logged.detail["rows"]) == (auditor_user, 1)
+
+
+def test_the_demo_load_is_on_record(db):
+    from django.core.management import call_command
+
+    call_command("demo", size=50, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    entry = AuditEntry.objects.get(object_type="archive.modelworker", action=AuditAction.CREATE)
+    assert (entry.via, entry.detail["rows"], entry.actor) == ("command", 50, None)

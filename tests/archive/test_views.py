@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -200,3 +201,58 @@ def test_uploading_a_photo_strips_it_to_a_jpeg(client_for, staff_user, mine):
 
 def test_a_photo_is_not_served_to_another_union(client_for, union_user, theirs):
     assert client_for(union_user).get(reverse("archive:photo", args=[theirs.pk])).status_code == 404
+
+
+def test_revoking_an_honour_through_its_form(client_for, staff_user, mine):
+    honour = mine.honours.get()
+    client = client_for(staff_user)
+    url = reverse("archive:honour_revoke", args=[mine.pk, honour.pk])
+    assert "撤销荣誉称号" in client.get(url).content.decode()
+    response = client.post(url, {"revoked_on": "2021-06-01", "reason": "受到刑事处罚"})
+    assert response.status_code == 302
+    honour.refresh_from_db()
+    mine.refresh_from_db()
+    assert (honour.revoked_on, honour.revocation_reason, mine.highest_level) == (
+        dt.date(2021, 6, 1),
+        "受到刑事处罚",
+        Level.NONE,
+    )
+
+
+def test_a_revocation_without_reason_is_refused_in_chinese(client_for, staff_user, mine):
+    honour = mine.honours.get()
+    response = client_for(staff_user).post(
+        reverse("archive:honour_revoke", args=[mine.pk, honour.pk]), {"revoked_on": "2021-06-01", "reason": ""}
+    )
+    assert response.status_code == 200
+    assert "这个字段是必填项" in response.content.decode()
+    honour.refresh_from_db()
+    assert honour.revoked_on is None
+
+
+def test_opening_and_closing_a_hardship_file_through_the_forms(client_for, staff_user, mine):
+    client = client_for(staff_user)
+    client.post(
+        reverse("archive:hardship_edit", args=[mine.pk]),
+        {
+            "is_active": "on",
+            "category": "special",
+            "established_on": "2024-03-01",
+            "monthly_income": "2100",
+            "family_monthly_income": "3900",
+            "family_size": "2",
+        },
+    )
+    mine.refresh_from_db()
+    assert mine.in_hardship
+    assert mine.hardship_file.per_capita_income == Decimal("1950.00")
+    client.post(reverse("archive:hardship_close", args=[mine.pk]), {"ended_on": "2025-01-01", "reason": "收入改善"})
+    mine.refresh_from_db()
+    assert not mine.in_hardship
+    assert mine.hardship_file.end_reason == "收入改善"
+
+
+def test_another_unions_honour_is_not_reachable_through_my_record(client_for, union_user, mine, theirs):
+    their_honour = theirs.honours.get()
+    response = client_for(union_user).get(reverse("archive:honour_revoke", args=[mine.pk, their_honour.pk]))
+    assert response.status_code == 404

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjiang.accounts.enums import AuditAction, OrganisationKind, Role
 from gongjiang.accounts.models import Organisation, SecurityPolicy, User
+from gongjiang.accounts.services import ORG_FIELDS, POLICY_FIELDS
 from gongjiang.archive.models import ModelWorker
 
 
@@ -111,18 +112,7 @@ class UserForm(forms.ModelForm):
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "short_name",
-            "code",
-            "kind",
-            "parent",
-            "contact_person",
-            "contact_phone",
-            "address",
-            "sort_order",
-            "is_active",
-        ]
+        fields = ORG_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,14 +124,7 @@ class OrganisationForm(forms.ModelForm):
 class PolicyForm(forms.ModelForm):
     class Meta:
         model = SecurityPolicy
-        fields = [
-            "min_length",
-            "require_letters",
-            "require_digits",
-            "require_symbols",
-            "expiry_days",
-            "idle_timeout_minutes",
-        ]
+        fields = POLICY_FIELDS
 
 
 class AuditFilterForm(forms.Form):

@@ -18,4 +18,5 @@ urlpatterns = [
     path("organisations/<int:pk>/", views.organisation_edit, name="organisation_edit"),
     path("policy/", views.policy, name="policy"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("audit/export/", views.audit_export, name="audit_export"),
 ]

@@ -15,11 +15,15 @@ urlpatterns = [
     path("<int:pk>/photo/upload/", views.worker_photo_upload, name="photo_upload"),
     path("<int:pk>/honours/new/", views.honour_edit, name="honour_add"),
     path("<int:pk>/honours/<int:honour_pk>/", views.honour_edit, name="honour_edit"),
-    path("<int:pk>/honours/<int:honour_pk>/revoke/", views.honour_revoke, name="honour_revoke"),
-    path("<int:pk>/honours/<int:honour_pk>/void/", views.honour_void, name="honour_void"),
+    path(
+        "<int:pk>/honours/<int:obj_pk>/revoke/", views.reason_action, {"action": "honour_revoke"}, name="honour_revoke"
+    ),
+    path("<int:pk>/honours/<int:obj_pk>/void/", views.reason_action, {"action": "honour_void"}, name="honour_void"),
     path("<int:pk>/family/new/", views.family_edit, name="family_add"),
     path("<int:pk>/family/<int:member_pk>/", views.family_edit, name="family_edit"),
-    path("<int:pk>/family/<int:member_pk>/remove/", views.family_remove, name="family_remove"),
+    path(
+        "<int:pk>/family/<int:obj_pk>/remove/", views.reason_action, {"action": "family_remove"}, name="family_remove"
+    ),
     path("<int:pk>/hardship/", views.hardship_edit, name="hardship_edit"),
-    path("<int:pk>/hardship/close/", views.hardship_close, name="hardship_close"),
+    path("<int:pk>/hardship/close/", views.reason_action, {"action": "hardship_close"}, name="hardship_close"),
 ]

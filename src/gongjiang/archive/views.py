@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongjiang.accounts import permissions
@@ -30,6 +31,7 @@ from gongjiang.archive.forms import (
 from gongjiang.archive.models import FamilyMember, HardshipFile, Honour, ModelWorker
 from gongjiang.archive.tasks import export_roster_task, filters_params
 from gongjiang.core.decorators import perm_required, section
+from gongjiang.core.downloads import file_download
 from gongjiang.core.errors import DomainError
 from gongjiang.core.forms import apply_errors
 from gongjiang.core.jobs import start_job
@@ -110,14 +112,12 @@ def worker_export(request):
             task=export_roster_task,
         )
         return redirect(job)
-    tmp = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115 (FileResponse closes it)
-    tmp.close()
-    services.export_roster(
-        actor=request.user, filters=filters, description=description, unmasked=unmasked, dest=tmp.name
+    return file_download(
+        lambda path: services.export_roster(
+            actor=request.user, filters=filters, description=description, unmasked=unmasked, dest=path
+        ),
+        exports.export_filename(),
     )
-    response = FileResponse(open(tmp.name, "rb"), as_attachment=True, filename=exports.export_filename())  # noqa: SIM115
-    Path(tmp.name).unlink()  # the open handle keeps the data until the response is sent
-    return response
 
 
 @login_required
@@ -274,57 +274,6 @@ def honour_edit(request, pk: int, honour_pk: int | None = None):
     return _sub_form(request, worker, form, save, "archive/honour_form.html", {"honour": honour})
 
 
-@login_required
-@section("archive")
-def honour_revoke(request, pk: int, honour_pk: int):
-    worker = _editable(request, pk)
-    honour = get_object_or_404(Honour, pk=honour_pk, model_worker=worker)
-    form = RevokeForm(request.POST or None)
-
-    def save(data):
-        services.revoke_honour(actor=request.user, honour=honour, revoked_on=data["revoked_on"], reason=data["reason"])
-
-    return _sub_form(
-        request,
-        worker,
-        form,
-        save,
-        "archive/reason_form.html",
-        {
-            "heading": _("Revoke the honour “%(h)s”") % {"h": honour},
-            "explain": _(
-                "The honour stays on the record, marked revoked, and no longer counts; "
-                "treatment based on it stops from this date."
-            ),
-        },
-    )
-
-
-@login_required
-@section("archive")
-def honour_void(request, pk: int, honour_pk: int):
-    worker = _editable(request, pk)
-    honour = get_object_or_404(Honour, pk=honour_pk, model_worker=worker)
-    form = ReasonForm(request.POST or None)
-
-    def save(data):
-        services.void_honour(actor=request.user, honour=honour, reason=data["reason"])
-
-    return _sub_form(
-        request,
-        worker,
-        form,
-        save,
-        "archive/reason_form.html",
-        {
-            "heading": _("Void the honour “%(h)s”") % {"h": honour},
-            "explain": _(
-                "Use this only for an honour entered by mistake. It stays visible, struck through, and counts nowhere."
-            ),
-        },
-    )
-
-
 # --- Family and hardship ----------------------------------------------------------------------
 
 
@@ -356,29 +305,6 @@ def family_edit(request, pk: int, member_pk: int | None = None):
 
 @login_required
 @section("archive")
-def family_remove(request, pk: int, member_pk: int):
-    worker = _editable(request, pk)
-    member = get_object_or_404(FamilyMember, pk=member_pk, model_worker=worker)
-    form = ReasonForm(request.POST or None)
-
-    def save(data):
-        services.remove_family_member(actor=request.user, member=member, reason=data["reason"])
-
-    return _sub_form(
-        request,
-        worker,
-        form,
-        save,
-        "archive/reason_form.html",
-        {
-            "heading": _("Remove %(m)s from the family list") % {"m": member},
-            "explain": _("The person stays in the record's history."),
-        },
-    )
-
-
-@login_required
-@section("archive")
 def hardship_edit(request, pk: int):
     worker = _editable(request, pk)
     file = HardshipFile.objects.filter(model_worker=worker).first()
@@ -400,24 +326,74 @@ def hardship_edit(request, pk: int):
     )
 
 
+# --- Actions that take a reason: revoke, void, remove, close ----------------------------------
+
+
+@dataclass(frozen=True)
+class ReasonAction:
+    """A change that ends something on the record and must say why (nothing is deleted)."""
+
+    model: type
+    form: type
+    perform: Callable
+    heading: Callable
+    explain: str
+
+
+REASON_ACTIONS = {
+    "honour_revoke": ReasonAction(
+        Honour,
+        RevokeForm,
+        lambda actor, obj, d: services.revoke_honour(
+            actor=actor, honour=obj, revoked_on=d["revoked_on"], reason=d["reason"]
+        ),
+        lambda obj: _("Revoke the honour “%(h)s”") % {"h": obj},
+        gettext_lazy(
+            "The honour stays on the record, marked revoked, and no longer counts; "
+            "treatment based on it stops from this date."
+        ),
+    ),
+    "honour_void": ReasonAction(
+        Honour,
+        ReasonForm,
+        lambda actor, obj, d: services.void_honour(actor=actor, honour=obj, reason=d["reason"]),
+        lambda obj: _("Void the honour “%(h)s”") % {"h": obj},
+        gettext_lazy(
+            "Use this only for an honour entered by mistake. It stays visible, struck through, and counts nowhere."
+        ),
+    ),
+    "family_remove": ReasonAction(
+        FamilyMember,
+        ReasonForm,
+        lambda actor, obj, d: services.remove_family_member(actor=actor, member=obj, reason=d["reason"]),
+        lambda obj: _("Remove %(m)s from the family list") % {"m": obj},
+        gettext_lazy("The person stays in the record's history."),
+    ),
+    "hardship_close": ReasonAction(
+        HardshipFile,
+        CloseHardshipForm,
+        lambda actor, obj, d: services.close_hardship_file(
+            actor=actor, file=obj, ended_on=d["ended_on"], reason=d["reason"]
+        ),
+        lambda obj: _("Close the hardship file"),
+        gettext_lazy("The file is kept; the person no longer counts as in hardship."),
+    ),
+}
+
+
 @login_required
 @section("archive")
-def hardship_close(request, pk: int):
+def reason_action(request, pk: int, action: str, obj_pk: int | None = None):
+    spec = REASON_ACTIONS[action]
     worker = _editable(request, pk)
-    file = get_object_or_404(HardshipFile, model_worker=worker)
-    form = CloseHardshipForm(request.POST or None)
-
-    def save(data):
-        services.close_hardship_file(actor=request.user, file=file, ended_on=data["ended_on"], reason=data["reason"])
-
+    lookup = {"pk": obj_pk} if obj_pk else {}
+    obj = get_object_or_404(spec.model, model_worker=worker, **lookup)
+    form = spec.form(request.POST or None)
     return _sub_form(
         request,
         worker,
         form,
-        save,
+        lambda data: spec.perform(request.user, obj, data),
         "archive/reason_form.html",
-        {
-            "heading": _("Close the hardship file"),
-            "explain": _("The file is kept; the person no longer counts as in hardship."),
-        },
+        {"heading": spec.heading(obj), "explain": spec.explain},
     )

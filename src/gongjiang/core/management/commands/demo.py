@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from gongjiang.accounts import demo as account_demo
+from gongjiang.accounts.audit import record
+from gongjiang.accounts.enums import AuditAction
 from gongjiang.archive import demo as archive_demo
 from gongjiang.archive.enums import Level, Status
 from gongjiang.archive.models import ModelWorker
@@ -34,6 +36,14 @@ class Command(BaseCommand):
                 self.stdout.write(_("The archive already holds %(n)s people; no people were added.") % {"n": existing})
             else:
                 result = archive_demo.generate(size, seed=seed)
+                # Bulk-loaded people have no entries of their own; the load itself is on record.
+                record(
+                    actor=None,
+                    action=AuditAction.CREATE,
+                    object_type="archive.modelworker",
+                    object_repr=_("Demo data: %(n)s people") % {"n": f"{result.people:,}"},
+                    detail={"rows": result.people, "seed": seed},
+                )
                 self.stdout.write(
                     _("Created %(people)s people and %(honours)s honours in %(s).1f s (%(rate)s people a second).")
                     % {
