@@ -12,13 +12,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, CharField, Count, Min, OuterRef, Q, Subquery, Sum, Value, When
+from django.db import connection
+from django.db.models import Case, CharField, Min, Q, Sum, Value, When
 from django.utils import timezone
 
 from gongjiang.accounts import permissions
 from gongjiang.accounts.models import Organisation
 from gongjiang.archive.enums import MODEL_WORKER_KINDS, MUNICIPAL_AND_ABOVE, Level, Status
-from gongjiang.archive.models import Honour
 from gongjiang.archive.selectors import visible_model_workers
 from gongjiang.reports.models import HonourCell, PersonCell
 
@@ -55,19 +55,10 @@ def _cells(user, as_of: dt.date):
         if scope is not None:
             cells = cells.filter(union_id__in=scope)
         return list(cells.values_list("highest_level", "status", "union_id", "in_hardship", "n"))
-    qs = visible_model_workers(user)
-    level = Subquery(
-        Honour.objects.filter(
-            model_worker=OuterRef("pk"),
-            kind__in=MODEL_WORKER_KINDS,
-            voided_at__isnull=True,
-            year__lte=as_of.year,
-        )
-        .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=as_of))
-        .order_by()
-        .values("model_worker")
-        .annotate(m=Min("level"))
-        .values("m")[:1]
+    # Each person's level then: the best honour awarded by that year and not yet revoked. One
+    # grouped join (hash aggregate) per person, then counted by key in the database.
+    held = Q(honours__kind__in=MODEL_WORKER_KINDS, honours__voided_at__isnull=True, honours__year__lte=as_of.year) & (
+        Q(honours__revoked_on__isnull=True) | Q(honours__revoked_on__gt=as_of)
     )
     status = Case(
         When(died_on__lte=as_of, then=Value(Status.DECEASED)),
@@ -75,13 +66,19 @@ def _cells(user, as_of: dt.date):
         default=Value(Status.WORKING),
         output_field=CharField(),
     )
-    rows = (
-        qs.filter(birth_date__lte=as_of)
-        .annotate(lvl=level, st=status)
-        .values_list("lvl", "st", "union")
-        .annotate(n=Count("id"))
+    people = (
+        visible_model_workers(user)
+        .filter(birth_date__lte=as_of)
+        .annotate(st=status)
+        .values("id", "union_id", "st")
+        .annotate(lvl=Min("honours__level", filter=held))
         .order_by()
     )
+    sql, params = people.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # The inner SQL is the ORM's own, with its parameters bound separately.
+        cursor.execute(f"SELECT lvl, st, union_id, COUNT(*) FROM ({sql}) people GROUP BY lvl, st, union_id", params)  # noqa: S608
+        rows = cursor.fetchall()
     # Hardship has no history yet: a past date shows no hardship count rather than today's.
     return [(lvl or Level.NONE, st, union, None, n) for lvl, st, union, n in rows]
 
