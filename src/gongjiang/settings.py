@@ -136,7 +136,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "reports:dashboard"
+LOGIN_REDIRECT_URL = "home"  # the start page depends on the role
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # The idle timeout itself is part of the security policy edited in the UI; this is only the

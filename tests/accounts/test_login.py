@@ -112,3 +112,14 @@ def test_a_user_may_switch_to_english_and_back(client, db):
     assert "Log in" in client.get(LOGIN).content.decode()
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": LOGIN})
     assert "登录" in client.get(LOGIN).content.decode()
+
+
+def test_each_role_lands_on_its_start_page_after_login(client, make_user, policy):
+    worker = make_user(Role.MODEL_WORKER, username="laomo")
+    response = client.post(LOGIN, {"username": "laomo", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == f"/archive/{worker.model_worker_id}/"
+    assert response.status_code == 200
+    client.post("/accounts/logout/")
+    make_user(Role.FEDERATION_STAFF, username="zhou")
+    response = client.post(LOGIN, {"username": "zhou", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == "/reports/"
