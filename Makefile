@@ -38,7 +38,8 @@ test: setup system
 	@$(PY) -m pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
 
 bench: setup
-	@$(PY) bench/run.py --sizes $(SIZES) --db $(DB)
+	@$(UV) sync --frozen --quiet --group bench
+	@$(UV) run --frozen --group bench python bench/run.py --sizes $(SIZES) --db $(DB)
 
 lint: setup
 	@$(UV) run --frozen ruff check src tests bench scripts

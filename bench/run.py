@@ -39,7 +39,7 @@ def database_url(db: str, size: int) -> str:
     if db == "sqlite":
         OUT.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{OUT / f'bench-{size}.sqlite3'}"
-    return f"{PG_BASE}gongjiang_bench_{size}"
+    return f"{PG_BASE}gongjiang_bench_{size}"  # size 0: the scratch database of the roster runs
 
 
 def fresh_database(db: str, size: int) -> None:
@@ -82,13 +82,16 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", type=int, default=[1000, 100_000, 1_000_000])
     parser.add_argument("--db", nargs="+", default=["sqlite", "postgres"], choices=["sqlite", "postgres"])
     parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument("--skip-rosters", action="store_true", help="only the page timings")
     args = parser.parse_args()
     results = []
     for db in args.db:
         for size in args.sizes:
             print(f"… {db} {size:,} people", file=sys.stderr, flush=True)
             results.append((db, size, run_one(db, size, args.repeat)))
+    roster_results = [] if args.skip_rosters else [(db, run_rosters(db)) for db in args.db]
     OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "rosters.json").write_text(json.dumps([{"db": d, **r} for d, r in roster_results], indent=2))
     (OUT / "results.json").write_text(json.dumps([{"db": d, "size": s, **r} for d, s, r in results], indent=2))
     print()
     print("Server time per page, ms (p50 / p95); ✓/✗ against the goal on PostgreSQL at 1,000,000 and SQLite at 100,000")
@@ -107,9 +110,67 @@ def main() -> None:
         rate = r["demo_rate"]
         cells.append(f" {f'{rate:,.0f}/s ' + ('✓' if rate >= DEMO_GOAL else '✗'):>{width}} |")
     print(f"| {'demo generation (≥20,000/s)':<30} |" + "".join(cells))
+    if roster_results:
+        print_rosters(roster_results)
     print("\nQueries per page (the same at every size):")
     for key, label, _goal in PAGES:
         print(f"  {label}: " + ", ".join(f"{db} {size:,}: {r['queries'][key]}" for db, size, r in results))
+
+
+ROSTER_GOALS = {"import_10k": 4, "import_100k": 30, "export_100k": 15}
+
+
+def _rosters_step(db: str, *args: str) -> dict:
+    fresh_database(db, 0)
+    env = {**os.environ, "DATABASE_URL": database_url(db, 0), "LOG_LEVEL": "ERROR"}
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "rosters.py"), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode:
+        print(proc.stderr[-3000:], file=sys.stderr)
+        raise SystemExit(f"roster benchmark failed: {args}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def run_rosters(db: str) -> dict:
+    print(f"… {db} rosters", file=sys.stderr, flush=True)
+    files = {}
+    for rows in (10_000, 100_000):
+        path = OUT / f"roster-{rows}.xlsx"
+        if not path.exists():
+            _rosters_step("sqlite", "make", str(rows), str(path))
+        files[rows] = str(path)
+    return {
+        "import_10k": _rosters_step(db, "import", files[10_000]),
+        "import_100k": _rosters_step(db, "import", files[100_000]),
+        "peer_100k": _rosters_step(db, "peer", files[100_000]),
+        "export_100k": _rosters_step(db, "export", "100000"),
+    }
+
+
+def print_rosters(results: list[tuple[str, dict]]) -> None:
+    print("\nRosters: seconds (peak memory); goals checked on SQLite")
+    for db, r in results:
+        ours, peer = r["import_100k"], r["peer_100k"]
+        for key, label in (
+            ("import_10k", "import 10,000 rows (≤4 s)"),
+            ("import_100k", "import 100,000 rows (≤30 s, ≤1 GB)"),
+            ("export_100k", "export 100,000 records (≤15 s)"),
+        ):
+            m = r[key]
+            ok = m["seconds"] <= ROSTER_GOALS[key] and (key != "import_100k" or m["peak_mb"] <= 1024)
+            mark = ("✓" if ok else "✗") if db == "sqlite" else " "
+            print(f"  {db:<8} {label:<36} {m['seconds']:6.1f} s  ({m['peak_mb']:,.0f} MB) {mark}")
+        print(
+            f"  {db:<8} {'django-import-export, same file':<36} {peer['seconds']:6.1f} s  ({peer['peak_mb']:,.0f} MB)"
+            f"  — {peer['rows']:,} of {peer['file_rows']:,} rows (one per person), no honours"
+        )
+        print(f"  {db:<8} {'ratio ours / django-import-export':<36} {ours['seconds'] / peer['seconds']:6.2f}")
 
 
 if __name__ == "__main__":

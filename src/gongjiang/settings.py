@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "gongjiang.accounts",
     "gongjiang.archive",
     "gongjiang.reports",
+    "gongjiang.rosters",
 ]
 
 MIDDLEWARE = [

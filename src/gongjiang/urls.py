@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("gongjiang.accounts.urls")),
     path("archive/", include("gongjiang.archive.urls")),
     path("reports/", include("gongjiang.reports.urls")),
+    path("rosters/", include("gongjiang.rosters.urls")),
     path("jobs/", include("gongjiang.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.models import AuditEntry
@@ -18,7 +19,9 @@ SENSITIVE_FIELDS = {"id_number": mask_id_number, "phone": mask_phone}
 
 
 def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | str):
+    if value is None or type(value) in (str, int, bool, float):  # the common case, first
+        return value
+    if isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, Decimal):
         return str(value)
@@ -64,7 +67,17 @@ def subject_of(obj: models.Model | None) -> tuple[int | None, int | None]:
     return worker_id, org_id
 
 
-def record(
+def mask_changes(changes: dict[str, list]) -> dict[str, list]:
+    """Changes as the log stores them: personal values masked."""
+    out = {}
+    for key, pair in changes.items():
+        if key in SENSITIVE_FIELDS:
+            pair = [SENSITIVE_FIELDS[key](v) if v else v for v in pair]
+        out[key] = [_plain(v) for v in pair]
+    return out
+
+
+def build_values(
     *,
     actor,
     action: AuditAction | str,
@@ -76,7 +89,8 @@ def record(
     organisation_id: int | None = None,
     changes: dict | None = None,
     detail: dict | None = None,
-) -> AuditEntry:
+) -> dict[str, Any]:
+    """The columns of one entry, for ``build`` and for bulk writers."""
     ctx = context.current()
     worker_id, org_id = subject_of(obj)
     if obj is not None:
@@ -84,17 +98,30 @@ def record(
         object_id = object_id or obj.pk
         object_repr = object_repr or str(obj)
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
-        actor=user,
-        actor_username=(user.username if user else (getattr(actor, "username", "") or "")),
-        ip_address=ctx.ip_address,
-        via=ctx.via,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id or ""),
-        object_repr=(object_repr or "")[:200],
-        model_worker_id=model_worker_id if model_worker_id is not None else worker_id,
-        organisation_id=organisation_id if organisation_id is not None else org_id,
-        changes=changes or {},
-        detail={**(detail or {}), **({"token": ctx.token_id} if ctx.token_id else {})},
-    )
+    return {
+        "at": timezone.now(),
+        "actor_id": user.pk if user else None,
+        "actor_username": (user.username if user else (getattr(actor, "username", "") or "")),
+        "ip_address": ctx.ip_address,
+        "via": ctx.via,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id or ""),
+        "object_repr": (object_repr or "")[:200],
+        "model_worker_id": model_worker_id if model_worker_id is not None else worker_id,
+        "organisation_id": organisation_id if organisation_id is not None else org_id,
+        "changes": changes or {},
+        "detail": {**(detail or {}), **({"token": ctx.token_id} if ctx.token_id else {})},
+    }
+
+
+def build(**kwargs) -> AuditEntry:
+    """One entry, not yet saved (see ``record``)."""
+    return AuditEntry(**build_values(**kwargs))
+
+
+def record(**kwargs) -> AuditEntry:
+    """Write one entry now (see ``build`` for the arguments)."""
+    entry = build(**kwargs)
+    entry.save()
+    return entry

@@ -35,6 +35,10 @@ class AuditAction(models.TextChoices):
     UNLOCK = "unlock", _("Unlocked login")
     ACTIVATE = "activate", _("Activated")
     DEACTIVATE = "deactivate", _("Deactivated")
+    IMPORT = "import", _("Imported")
+    UNDO = "undo", _("Undid an import")
+    MERGE = "merge", _("Merged")
+    DOWNLOAD = "download", _("Downloaded")
 
 
 class Via(models.TextChoices):

@@ -100,6 +100,10 @@ class ModelWorker(models.Model):
     in_hardship = models.BooleanField(_("in hardship"), default=False, editable=False)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
     archive_reason = models.CharField(_("reason for archiving"), max_length=200, blank=True)
+    # A duplicate merged into another record stays, archived, pointing at the record it joined.
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Optimistic locking: an edit made on a stale page is refused instead of silently

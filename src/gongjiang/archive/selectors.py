@@ -183,4 +183,29 @@ def profile_queryset(user) -> QuerySet[ModelWorker]:
 
 
 def history_for(worker: ModelWorker, limit: int = 50) -> list[AuditEntry]:
-    return list(AuditEntry.objects.filter(model_worker_id=worker.pk).select_related("actor")[:limit])
+    """The record's history, with that of any duplicate merged into it."""
+    merged = ModelWorker.objects.filter(merged_into=worker).values("pk")
+    entries = AuditEntry.objects.filter(Q(model_worker_id=worker.pk) | Q(model_worker_id__in=merged))
+    return list(entries.select_related("actor")[:limit])
+
+
+def likely_duplicates(user, limit: int = 200) -> list[tuple[ModelWorker, ModelWorker]]:
+    """Pairs of live records with the same name and date of birth (the same ID number cannot
+    occur twice: the database refuses it)."""
+    from django.db.models import Count
+
+    people = visible_model_workers(user)
+    keys = list(people.values("name", "birth_date").annotate(n=Count("id")).filter(n__gt=1).order_by("name")[:limit])
+    cond = Q()
+    for key in keys:
+        cond |= Q(name=key["name"], birth_date=key["birth_date"])
+    if not keys:
+        return []
+    groups: dict[tuple, list[ModelWorker]] = {}
+    for w in people.filter(cond).select_related("union", "employer").order_by("id"):
+        groups.setdefault((w.name, w.birth_date), []).append(w)
+    pairs = []
+    for records in groups.values():
+        first = records[0]
+        pairs += [(first, other) for other in records[1:]]
+    return pairs

@@ -79,6 +79,7 @@ def worker_list(request):
             "base_query": params.urlencode(),
             "filters": filters,
             "export_params": [(k, v) for k, values in params.lists() for v in values],
+            "export_columns": [(c.key, c.header) for c in exports.COLUMNS],
             "can_export_unmasked": permissions.has_perm(request.user, Perm.EXPORT_UNMASKED),
             "inline_limit": settings.GONGJIANG["EXPORT_INLINE_LIMIT"],
         },
@@ -92,6 +93,7 @@ def worker_export(request):
     form = ListFilterForm(request.POST, user=request.user)
     filters = form.filters()
     unmasked = request.POST.get("unmasked") == "1"
+    columns = [c for c in request.POST.getlist("columns") if c in exports.COLUMN_KEYS] or None
     if unmasked and not permissions.has_perm(request.user, Perm.EXPORT_UNMASKED):
         raise PermissionDenied
     description = form.describe()
@@ -107,6 +109,7 @@ def worker_export(request):
                 "filters": filters_params(filters),
                 "description": description,
                 "unmasked": unmasked,
+                "columns": columns,
                 "ip": request.META.get("REMOTE_ADDR"),
             },
             task=export_roster_task,
@@ -114,7 +117,12 @@ def worker_export(request):
         return redirect(job)
     return file_download(
         lambda path: services.export_roster(
-            actor=request.user, filters=filters, description=description, unmasked=unmasked, dest=path
+            actor=request.user,
+            filters=filters,
+            description=description,
+            unmasked=unmasked,
+            dest=path,
+            columns=columns,
         ),
         exports.export_filename(),
     )

@@ -14,8 +14,12 @@ def _own_job(request, pk):
 @login_required
 def job(request, pk):
     job = _own_job(request, pk)
-    template = "core/job_progress.html" if request.htmx else "core/job.html"
-    return render(request, template, {"job": job})
+    if request.htmx:
+        response = render(request, "core/job_progress.html", {"job": job})
+        if job.status == "done" and job.result.get("next_url"):
+            response["HX-Redirect"] = job.result["next_url"]  # finished work continues on its own page
+        return response
+    return render(request, "core/job.html", {"job": job})
 
 
 @login_required

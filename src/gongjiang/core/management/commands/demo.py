@@ -1,6 +1,6 @@
 """python manage.py demo [--size N]: fictional but realistic demo data, safe to run again."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from gongjiang.accounts import demo as account_demo
@@ -10,11 +10,12 @@ from gongjiang.archive import demo as archive_demo
 from gongjiang.archive.enums import Level, Status
 from gongjiang.archive.models import ModelWorker
 from gongjiang.core import context
+from gongjiang.core.commands import ChineseCommand
 
 MAX_SIZE = 1_000_000
 
 
-class Command(BaseCommand):
+class Command(ChineseCommand):
     help = "Create the demo organisations, users and model workers (idempotent)."
 
     def add_arguments(self, parser):

@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
+from gongjiang.core.commands import ChineseCommand
 from gongjiang.reports import counters
 
 
-class Command(BaseCommand):
+class Command(ChineseCommand):
     help = "Recompute the dashboard counters from the archive (after a manual repair of the database)."
 
     def handle(self, *args, **options):

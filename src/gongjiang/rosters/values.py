@@ -1,0 +1,329 @@
+"""Cell values as they come, made into the archive's values — or a Chinese reason why not.
+
+Dates as 1965.03, 1965年3月, 1965-3-1, 19650301 or Excel date numbers; ID numbers with a
+lowercase x, full-width digits or spaces, and the ones Excel rounded into floats (reported as
+damaged, never guessed); sexes, levels, statuses and code tables by the words staff use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from gongjiang.archive import validation
+from gongjiang.archive.codes import EDUCATIONS, ETHNICITIES, POLITICAL_AFFILIATIONS
+from gongjiang.archive.enums import HonourKind, Level, Sex, Status
+from gongjiang.core import idcard
+
+
+class Problem(ValueError):
+    """A cell that cannot be taken; ``message`` is for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def text(value) -> str:
+    """Trimmed text with full-width characters and odd spaces made plain."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
+    out = unicodedata.normalize("NFKC", str(value))
+    return re.sub(r"\s+", " ", out).strip()
+
+
+# --- Dates -----------------------------------------------------------------------------------
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+_DATE_PATTERNS = [
+    re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$"),
+    re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    re.compile(r"^(\d{4})(\d{2})$"),
+    re.compile(r"^(\d{4})\s*年?$"),
+]
+
+
+@dataclass(frozen=True)
+class Date:
+    """A date as precise as the roster gives it (year, month or day)."""
+
+    value: dt.date
+    precision: str  # "day", "month" or "year"
+
+
+def parse_date(value) -> Date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return Date(value.date(), "day")
+    if isinstance(value, dt.date):
+        return Date(value, "day")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+        if 1900 <= number <= 2100 and number.is_integer():
+            return Date(dt.date(int(number), 1, 1), "year")
+        if 19000101 <= number <= 21001231 and number.is_integer():
+            return parse_date(str(int(number)))
+        if 1 <= number < 80000:  # an Excel date serial stored as a plain number
+            return Date(EXCEL_EPOCH + dt.timedelta(days=int(number)), "day")
+        raise Problem(_("“%(v)s” is not a date.") % {"v": text(value)})
+    s = text(value).replace("．", ".")
+    s = re.sub(r"[ T]\d{1,2}:\d{2}(:\d{2})?$", "", s)  # a date written with a time of day
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(s)
+        if not m:
+            continue
+        parts = [int(p) for p in m.groups()]
+        year, month, day = [*parts, 1, 1][:3]
+        precision = ("year", "month", "day")[len(parts) - 1]
+        try:
+            return Date(dt.date(year, month, day), precision)
+        except ValueError:
+            break
+    raise Problem(_("“%(v)s” is not a date; write it like 1965-03-01, 1965.03 or 1965年3月.") % {"v": s})
+
+
+def parse_year(value) -> int | None:
+    d = parse_date(value)
+    return d.value.year if d else None
+
+
+# --- Identity --------------------------------------------------------------------------------
+
+
+def parse_id_number(value) -> str | None:
+    """A canonical ID number; a masked one (from an export) is None: it is not information."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        # Excel keeps 15 significant digits: an 18-digit number stored as a number is damaged.
+        raise Problem(validation.id_message("scientific"))
+    s = idcard.normalize(str(value))
+    if not s:
+        return None
+    if "*" in s:
+        return None
+    info = validation.clean_id_number(s)  # raises ValidationError with the Chinese reason
+    return info.number if info else None
+
+
+SEXES = {
+    "男": Sex.MALE,
+    "女": Sex.FEMALE,
+    "M": Sex.MALE,
+    "F": Sex.FEMALE,
+    "1": Sex.MALE,
+    "2": Sex.FEMALE,
+    "男性": Sex.MALE,
+    "女性": Sex.FEMALE,
+}
+
+
+def parse_sex(value) -> str | None:
+    s = text(value).upper()
+    if not s:
+        return None
+    if s in SEXES:
+        return SEXES[s]
+    raise Problem(_("“%(v)s” is not a sex: write 男 or 女.") % {"v": text(value)})
+
+
+def _by_name(table: list[tuple[str, str]], aliases: dict[str, str], value, what: str) -> str | None:
+    s = text(value)
+    if not s:
+        return None
+    for code, name in table:
+        if s in (name, code):
+            return code
+    if s in aliases:
+        return aliases[s]
+    for alias, code in aliases.items():
+        if alias in s:
+            return code
+    raise Problem(_("“%(v)s” is not a known %(what)s.") % {"v": s, "what": what})
+
+
+ETHNICITY_ALIASES = {name.removesuffix("族"): code for code, name in ETHNICITIES if name.endswith("族")}
+POLITICAL_ALIASES = {
+    "中国共产党党员": "01",
+    "共产党员": "01",
+    "党员": "01",
+    "中共预备党员": "02",
+    "预备党员": "02",
+    "共青团员": "03",
+    "团员": "03",
+    "民革": "04",
+    "民盟": "05",
+    "民建": "06",
+    "民进": "07",
+    "农工党": "08",
+    "致公党": "09",
+    "九三学社": "10",
+    "台盟": "11",
+    "无党派": "12",
+    "群众": "13",
+}
+EDUCATION_ALIASES = {
+    "博士": "10",
+    "硕士": "11",
+    "研究生": "11",
+    "本科": "20",
+    "大学": "20",
+    "大专": "30",
+    "专科": "30",
+    "中专": "40",
+    "中技": "40",
+    "技校": "50",
+    "高中": "60",
+    "职高": "60",
+    "初中": "70",
+    "小学": "80",
+    "文盲": "80",
+}
+
+
+def parse_ethnicity(value) -> str | None:
+    return _by_name(ETHNICITIES, ETHNICITY_ALIASES, value, str(_("ethnicity")))
+
+
+def parse_political(value) -> str | None:
+    return _by_name(POLITICAL_AFFILIATIONS, POLITICAL_ALIASES, value, str(_("political affiliation")))
+
+
+def parse_education(value) -> str | None:
+    return _by_name(EDUCATIONS, EDUCATION_ALIASES, value, str(_("education")))
+
+
+STATUSES = {
+    "在职": Status.WORKING,
+    "在岗": Status.WORKING,
+    "在编": Status.WORKING,
+    "退休": Status.RETIRED,
+    "离休": Status.RETIRED,
+    "退职": Status.RETIRED,
+    "已退休": Status.RETIRED,
+    "去世": Status.DECEASED,
+    "已故": Status.DECEASED,
+    "死亡": Status.DECEASED,
+    "逝世": Status.DECEASED,
+    "已去世": Status.DECEASED,
+}
+
+
+def parse_status(value) -> str | None:
+    s = text(value)
+    if not s:
+        return None
+    if s in STATUSES:
+        return STATUSES[s]
+    raise Problem(_("“%(v)s” is not a status: write 在职, 退休 or 去世.") % {"v": s})
+
+
+def parse_yes_no(value) -> bool | None:
+    s = text(value)
+    if not s:
+        return None
+    if s in ("是", "Y", "y", "1", "已退休", "退休"):
+        return True
+    if s in ("否", "N", "n", "0", "在职"):
+        return False
+    raise Problem(_("“%(v)s” is not yes or no: write 是 or 否.") % {"v": s})
+
+
+# --- Honours ---------------------------------------------------------------------------------
+
+LEVELS = [
+    (Level.NATIONAL, ("全国", "国家级", "国家", "中华全国", "国务院")),
+    (Level.PROVINCIAL, ("省部级", "省（部）级", "省(部)级", "省级", "部级", "省")),
+    (Level.MUNICIPAL, ("市级", "地市级", "市")),
+    (Level.DISTRICT, ("区级", "县级", "区县级", "区", "县")),
+]
+
+
+def parse_level(value) -> int | None:
+    s = text(value)
+    if not s:
+        return None
+    for level, words in LEVELS:
+        if s in words:
+            return int(level)
+    for level, words in LEVELS:
+        if any(w in s for w in words):
+            return int(level)
+    raise Problem(_("“%(v)s” is not a level: write 全国, 省级, 市级 or 区级.") % {"v": s})
+
+
+def level_from_title(title: str) -> int | None:
+    for level, words in LEVELS:
+        if any(title.startswith(w) or f"{w}级" in title for w in words):
+            return int(level)
+    for level, words in LEVELS:
+        if any(w in title for w in words if len(w) > 1):
+            return int(level)
+    if re.search(r"[省]", title):
+        return int(Level.PROVINCIAL)
+    if re.search(r"[市]", title):
+        return int(Level.MUNICIPAL)
+    if re.search(r"[区县]", title):
+        return int(Level.DISTRICT)
+    return None
+
+
+def kind_from_title(title: str) -> str:
+    if "五一" in title and "奖章" in title:
+        return HonourKind.MAY_DAY_MEDAL
+    if "先进工作者" in title:
+        return HonourKind.ADVANCED_WORKER
+    if "劳模" in title or "劳动模范" in title:
+        return HonourKind.MODEL_WORKER
+    return HonourKind.OTHER
+
+
+@dataclass(frozen=True)
+class HonourValue:
+    title: str
+    level: int
+    kind: str
+    year: int
+    revoked: bool = False
+
+
+_SPLIT = re.compile(r"[；;、，,\n]+")
+_ENTRY = re.compile(r"^(?P<year>\d{4})\s*年?\s*(?:获)?\s*(?:得)?\s*(?P<title>.+?)$")
+_ENTRY_TRAILING_YEAR = re.compile(r"^(?P<title>.+?)[（(]?(?P<year>\d{4})\s*年?[)）]?$")
+REVOKED = ("（已撤销）", "(已撤销)", "已撤销")
+
+
+def parse_honours_cell(value, *, level=None, year=None) -> list[HonourValue]:
+    """One cell holding one honour ("全国劳模") or several ("2005年省劳模、2010年全国劳模").
+
+    ``level`` and ``year`` come from their own columns when the roster has them.
+    """
+    s = text(value)
+    if not s:
+        return []
+    parts = [p.strip() for p in _SPLIT.split(s) if p.strip()]
+    out = []
+    for part in parts:
+        revoked = any(part.endswith(mark) for mark in REVOKED)
+        for mark in REVOKED:
+            part = part.removesuffix(mark)
+        m = _ENTRY.match(part) or _ENTRY_TRAILING_YEAR.match(part)
+        title = (m.group("title") if m else part).strip(" 年（）()")
+        entry_year = int(m.group("year")) if m else year
+        if entry_year is None:
+            raise Problem(_("The honour “%(t)s” has no year: add the year, e.g. 2005年%(t)s.") % {"t": title})
+        entry_level = (level if len(parts) == 1 and level else None) or level_from_title(title)
+        if entry_level is None:
+            raise Problem(_("The level of the honour “%(t)s” is unclear: write it with 全国, 省 or 市.") % {"t": title})
+        out.append(
+            HonourValue(title=title, level=entry_level, kind=kind_from_title(title), year=entry_year, revoked=revoked)
+        )
+    return out

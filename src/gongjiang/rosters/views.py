@@ -1,0 +1,248 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongjiang.accounts.audit import record
+from gongjiang.accounts.enums import AuditAction
+from gongjiang.accounts.permissions import Perm
+from gongjiang.core.decorators import perm_required, section
+from gongjiang.core.downloads import file_download
+from gongjiang.core.errors import DomainError
+from gongjiang.core.forms import apply_errors
+from gongjiang.core.masking import mask_id_number, mask_phone
+from gongjiang.core.pagination import KeysetPaginator
+from gongjiang.rosters import services, tasks, template
+from gongjiang.rosters.columns import FIELDS
+from gongjiang.rosters.forms import MappingForm, UploadForm
+from gongjiang.rosters.models import Decision, ImportMapping, ImportRow, ImportStatus, RowAction
+
+SHOWN = [RowAction.REJECT, RowAction.CANDIDATE, RowAction.NEW, RowAction.UPDATE, RowAction.UNCHANGED, RowAction.SKIP]
+
+
+def _import(request, pk: int):
+    return get_object_or_404(services.visible_imports(request.user), pk=pk)
+
+
+@perm_required(Perm.EDIT_RECORDS)
+@section("rosters")
+def index(request):
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            ri = services.upload(
+                actor=request.user,
+                name=upload.name,
+                data=upload.read(),
+                default_union=form.cleaned_data["default_union"],
+            )
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            tasks.start_parse(actor=request.user, ri=ri)
+            return redirect(ri)
+    imports = services.visible_imports(request.user)[:30]
+    return render(
+        request,
+        "rosters/index.html",
+        {
+            "form": form,
+            "imports": imports,
+            "mappings": ImportMapping.objects.all()[:20],
+        },
+    )
+
+
+@perm_required(Perm.EDIT_RECORDS)
+@section("rosters")
+def detail(request, pk: int):
+    ri = _import(request, pk)
+    show = request.GET.get("show") or (RowAction.REJECT if ri.counts.get(RowAction.REJECT) else RowAction.NEW)
+    if show not in RowAction.values:
+        show = RowAction.REJECT
+    rows = ImportRow.objects.filter(roster_import=ri, action=show)
+    page = KeysetPaginator(["row_number", "id"], page_size=50).paginate(
+        rows,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        number=int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1,
+    )
+    _describe_rows(ri, page.items)
+    mapping_form = None
+    if ri.status in (ImportStatus.PARSED, ImportStatus.FAILED) and ri.headers:
+        mapping_form = MappingForm(headers=ri.headers, mapping=ri.mapping, initial={"header_row": ri.header_row})
+    tabs = [(a, RowAction(a).label, ri.counts.get(a, 0)) for a in SHOWN if ri.counts.get(a, 0) or a == show]
+    return render(
+        request,
+        "rosters/detail.html",
+        {
+            "ri": ri,
+            "page": page,
+            "show": show,
+            "tabs": tabs,
+            "mapping_form": mapping_form,
+            "candidates": services.candidates(ri) if ri.status == ImportStatus.PARSED else [],
+            "decisions": Decision.choices[1:],
+            "base_query": f"show={show}",
+            "busy": ri.status in (ImportStatus.UPLOADED, ImportStatus.PARSING, ImportStatus.APPLYING),
+        },
+    )
+
+
+def _describe_rows(ri, rows) -> None:
+    """What the preview shows of each row: the name, the ID masked, and why or what changes."""
+    index = {key: i for i, key in enumerate(ri.mapping) if key}
+
+    def cell(row, key):
+        i = index.get(key)
+        return row.cells[i] if i is not None and i < len(row.cells) and row.cells[i] is not None else ""
+
+    for row in rows:
+        row.name = cell(row, "name")
+        id_number = str(cell(row, "id_number"))
+        row.id_masked = mask_id_number(id_number) if len(id_number) == 18 else id_number
+        row.change_list = []
+        for key, pair in row.changes.items():
+            if key == "honours":
+                continue
+            before, after = [*pair, None, None][:2]
+            if key == "id_number":
+                before, after = mask_id_number(before), mask_id_number(after)
+            elif key == "phone":
+                before, after = mask_phone(before), mask_phone(after)
+            row.change_list.append((str(FIELDS[key][0]) if key in FIELDS else key, before, after))
+        row.honours_added = row.changes.get("honours", [])
+
+
+@require_POST
+@perm_required(Perm.EDIT_RECORDS)
+def remap(request, pk: int):
+    ri = _import(request, pk)
+    form = MappingForm(request.POST, headers=ri.headers, mapping=ri.mapping)
+    if not form.is_valid():
+        messages.error(request, _("The mapping could not be read."))
+        return redirect(ri)
+    try:
+        header_row = form.cleaned_data.get("header_row")
+        services.remap(
+            actor=request.user,
+            ri=ri,
+            mapping=form.mapping(),
+            header_row=header_row,
+            save_as=form.cleaned_data.get("save_as", ""),
+        )
+    except (ValidationError, DomainError) as e:
+        messages.error(request, " ".join(getattr(e, "messages", [str(e)])))
+        return redirect(ri)
+    tasks.start_parse(actor=request.user, ri=ri)
+    messages.success(request, _("The file is read again with your columns."))
+    return redirect(ri)
+
+
+@require_POST
+@perm_required(Perm.EDIT_RECORDS)
+def confirm(request, pk: int):
+    ri = _import(request, pk)
+    decisions = {}
+    for key, value in request.POST.items():
+        if key.startswith("person_") and key[7:].isdigit() and value in Decision.values:
+            decisions[int(key[7:])] = value
+    try:
+        ri = services.confirm(actor=request.user, ri=ri, decisions=decisions)
+    except DomainError as e:
+        messages.error(request, e.message)
+        return redirect(ri)
+    tasks.start_apply(actor=request.user, ri=ri)
+    return redirect(ri)
+
+
+@require_POST
+@perm_required(Perm.EDIT_RECORDS)
+def cancel(request, pk: int):
+    ri = _import(request, pk)
+    try:
+        services.cancel(actor=request.user, ri=ri)
+        messages.success(request, _("The import was cancelled; nothing was changed."))
+    except DomainError as e:
+        messages.error(request, e.message)
+    return redirect("rosters:index")
+
+
+@require_POST
+@perm_required(Perm.EDIT_RECORDS)
+def undo(request, pk: int):
+    ri = _import(request, pk)
+    try:
+        services.undo(actor=request.user, ri=ri)
+        messages.success(request, _("The import was undone."))
+    except DomainError as e:
+        messages.error(request, e.message)
+    return redirect(ri)
+
+
+@perm_required(Perm.EDIT_RECORDS)
+def errors(request, pk: int):
+    ri = _import(request, pk)
+    if not ri.counts.get(RowAction.REJECT):
+        raise Http404
+    response = file_download(
+        lambda path: services.write_errors(ri, path), f"需修改的行-{ri.pk}-{timezone.localtime():%Y%m%d}.xlsx"
+    )
+    record(actor=request.user, action=AuditAction.DOWNLOAD, obj=ri, detail={"file": "errors"})
+    return response
+
+
+@perm_required(Perm.EDIT_RECORDS)
+def original(request, pk: int):
+    ri = _import(request, pk)
+    record(actor=request.user, action=AuditAction.DOWNLOAD, obj=ri, detail={"file": "original"})
+    return FileResponse(ri.file.open("rb"), as_attachment=True, filename=ri.original_name)
+
+
+@perm_required(Perm.EDIT_RECORDS)
+def blank_template(request):
+    return file_download(lambda path: template.write_template(path, user=request.user), "劳模花名册导入模板.xlsx")
+
+
+def job_redirect(ri) -> str:
+    return reverse("core:job", args=[ri.job_id]) if ri.job_id else ri.get_absolute_url()
+
+
+# --- Duplicates already in the archive --------------------------------------------------------
+
+
+@perm_required(Perm.ARCHIVE_RECORDS)
+@section("rosters")
+def duplicates(request):
+    from gongjiang.archive.selectors import likely_duplicates
+
+    return render(request, "rosters/duplicates.html", {"pairs": likely_duplicates(request.user)})
+
+
+@require_POST
+@perm_required(Perm.ARCHIVE_RECORDS)
+def merge(request):
+    from gongjiang.archive import services as archive_services
+    from gongjiang.archive.selectors import visible_model_workers
+
+    people = visible_model_workers(request.user)
+    keep = get_object_or_404(people, pk=request.POST.get("keep"))
+    other = get_object_or_404(people, pk=request.POST.get("other"))
+    try:
+        archive_services.merge_records(actor=request.user, keep=keep, other=other)
+    except (ValidationError, DomainError) as e:
+        messages.error(request, " ".join(getattr(e, "messages", [str(e)])))
+        return redirect("rosters:duplicates")
+    messages.success(
+        request,
+        _("%(other)s (record %(o)s) was merged into record %(k)s.")
+        % {"other": other.name, "o": other.pk, "k": keep.pk},
+    )
+    return redirect(keep)

@@ -1,0 +1,402 @@
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from gongjiang.accounts.enums import AuditAction
+from gongjiang.accounts.models import AuditEntry
+from gongjiang.archive.enums import HonourKind, Level, Status
+from gongjiang.archive.models import Honour, ModelWorker
+from gongjiang.rosters.models import ImportStatus, RowAction
+from tests.factories import ModelWorkerFactory
+from tests.rosters.conftest import idn, problems, rows_of, xlsx
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_a_header_on_row_4_under_a_title_and_a_blank_row(importer, union_a):
+    data = xlsx(
+        [
+            ["梁溪区劳模花名册（2025年）"],
+            ["制表单位：区总工会"],
+            [],
+            ["序号", "姓名", "性别", "出生年月", "身份证号码", "单位名称", "荣誉称号", "级别", "表彰年度"],
+            [1, "张三", "男", "1965.03", idn((1965, 3, 1)), "梁溪区实验小学", "劳动模范", "全国", 2010],
+        ],
+        merges=("A1:I1",),
+    )
+    ri = importer.preview(data)
+    assert (ri.status, ri.header_row, ri.header_rows) == (ImportStatus.PARSED, 4, 1)
+    assert ri.mapping == ["", "name", "sex", "birth_date", "id_number", "employer", "honours", "level", "year"]
+    assert (ri.counts["new"], ri.counts["reject"]) == (1, 0)
+    importer.apply(ri)
+    w = ModelWorker.objects.get(name="张三")
+    assert (w.birth_date, w.employer.name, w.highest_level, w.union) == (
+        dt.date(1965, 3, 1),
+        "梁溪区实验小学",
+        Level.NATIONAL,
+        union_a,
+    )
+    h = w.honours.get()
+    assert (h.title, h.level, h.kind, h.year) == ("劳动模范", Level.NATIONAL, HonourKind.MODEL_WORKER, 2010)
+
+
+def test_a_header_over_two_merged_rows_and_names_merged_down_over_honour_rows(importer):
+    data = xlsx(
+        [
+            ["姓名", "身份证号", "荣誉", None, None],
+            [None, None, "称号", "级别", "年份"],
+            ["王五", idn((1958, 1, 2)), "市劳模", "市级", 2001],
+            [None, None, "省劳模", "省级", 2006],
+            [None, None, "全国劳模", "国家级", 2015],
+            ["赵六", idn((1960, 6, 6), seq=3), "市劳模", "市级", 2004],
+        ],
+        merges=("A1:A2", "B1:B2", "C1:E1", "A3:A5", "B3:B5"),
+    )
+    ri = importer.preview(data)
+    assert ri.header_row == 2  # the merged cells fill the lower row: it alone names every column
+    assert ri.mapping == ["name", "id_number", "honours", "level", "year"]
+    assert ri.counts["new"] == 4
+    importer.apply(ri)
+    wang = ModelWorker.objects.get(name="王五")
+    assert sorted(wang.honours.values_list("year", "level")) == [(2001, 3), (2006, 2), (2015, 1)]
+    assert wang.highest_level == Level.NATIONAL
+    assert (wang.birth_date, wang.sex) == (dt.date(1958, 1, 2), "M")  # taken from the ID number
+    assert ModelWorker.objects.count() == 2
+
+
+def test_a_header_over_two_rows_without_merges(importer):
+    data = xlsx(
+        [
+            ["姓名", "身份证号", "荣誉", None, None],
+            [None, None, "称号", "级别", "年份"],
+            ["蔡一", idn((1957, 5, 7)), "劳动模范", "市级", 1998],
+        ]
+    )
+    ri = importer.preview(data)
+    assert (ri.header_row, ri.header_rows, ri.headers) == (2, 2, ["姓名", "身份证号", "荣誉/称号", "级别", "年份"])
+    assert ri.counts["new"] == 1
+
+
+def test_one_row_per_honour_with_the_person_repeated_or_left_blank_below(importer):
+    number = idn((1970, 5, 1), "F", 2)
+    data = xlsx(
+        [
+            ["姓名", "身份证号", "荣誉称号", "级别", "授予时间"],
+            ["李四", number, "先进工作者", "市级", "2003"],
+            ["李四", number, "先进工作者", "省级", "2009"],
+            [None, None, "五一劳动奖章", "全国", "2012"],
+        ]
+    )
+    ri = importer.run(data)
+    li = ModelWorker.objects.get(name="李四")
+    assert sorted(li.honours.values_list("year", "kind")) == [
+        (2003, "advanced_worker"),
+        (2009, "advanced_worker"),
+        (2012, "may_day_medal"),
+    ]
+    assert li.highest_level == Level.PROVINCIAL  # the medal does not make a model worker
+    assert ri.counts["new"] == 3
+
+
+def test_several_honours_in_one_cell(importer):
+    data = xlsx([["姓名", "身份证号", "荣誉称号"], ["周七", idn((1962, 2, 2)), "2005年省劳模、2010年全国劳模"]])
+    importer.run(data)
+    zhou = ModelWorker.objects.get(name="周七")
+    assert sorted(zhou.honours.values_list("year", "level", "title")) == [(2005, 2, "省劳模"), (2010, 1, "全国劳模")]
+
+
+def test_values_as_they_come(importer, union_a):
+    excel_serial = (dt.date(1961, 7, 7) - dt.date(1899, 12, 30)).days
+    data = xlsx(
+        [
+            [
+                "姓名",
+                "性别",
+                "出生日期",
+                "身份证号",
+                "民族",
+                "政治面貌",
+                "文化程度",
+                "联系电话",
+                "状态",
+                "退休时间",
+                "荣誉称号",
+            ],
+            [
+                "　陈一　",
+                "男",
+                "1965年3月",
+                idn((1965, 3, 1)).lower(),
+                "汉",
+                "党员",
+                "大专",
+                "138 1234 5678",
+                "退休",
+                "2025-03-01",
+                "2001年市劳模",
+            ],
+            [
+                "陈二",
+                "女",
+                "19660402",
+                "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in idn((1966, 4, 2), "F")),
+                "回族",
+                "群众",
+                "本科",
+                "",
+                "在职",
+                None,
+                "2002年市劳模",
+            ],
+            ["陈三", "男", excel_serial, idn((1961, 7, 7)), None, None, None, None, None, None, "2003年市劳模"],
+        ]
+    )
+    ri = importer.run(data)
+    assert ri.counts == {**ri.counts, "new": 3, "reject": 0}
+    one, two, three = (ModelWorker.objects.get(name=n) for n in ("陈一", "陈二", "陈三"))
+    assert (one.ethnicity, one.political_affiliation, one.education, one.phone, one.status, one.retired_on) == (
+        "01",
+        "01",
+        "30",
+        "13812345678",
+        Status.RETIRED,
+        dt.date(2025, 3, 1),
+    )
+    assert one.id_number == idn((1965, 3, 1))  # upper-case X, canonical
+    assert (two.sex, two.birth_date, two.ethnicity) == ("F", dt.date(1966, 4, 2), "03")
+    assert three.birth_date == dt.date(1961, 7, 7)
+
+
+def test_a_damaged_id_number_is_rejected_with_its_row_column_and_reason(importer):
+    data = xlsx(
+        [
+            ["姓名", "身份证号码", "荣誉称号"],
+            ["好人", idn((1965, 3, 1)), "2001年市劳模"],
+            ["坏号", 3.20213196503e17, "2001年市劳模"],
+            ["错号", "320213196503011235", "2001年市劳模"],
+            ["缺名", None, "2001年市劳模"],
+        ]
+    )
+    ri = importer.preview(data)
+    assert (ri.counts["new"], ri.counts["reject"]) == (1, 3)
+    assert problems(ri) == [
+        (
+            3,
+            "身份证号码",
+            "身份证号被 Excel 存成了数字并被四舍五入（如 3.20102E+17），原号码已无法恢复。请核对本人身份证后重新填写。",
+        ),
+        (4, "身份证号码", "身份证号最后一位校验码不正确，可能有数字录错，请核对。"),
+        (5, "身份证号", "没有身份证号时，需要出生日期才能确定是谁。"),
+    ]
+
+
+def test_the_birth_date_must_agree_with_the_id_number(importer):
+    data = xlsx(
+        [["姓名", "出生年月", "身份证号", "荣誉称号"], ["错生日", "1966.03", idn((1965, 3, 1)), "2001年市劳模"]]
+    )
+    ri = importer.preview(data)
+    assert problems(ri) == [(2, "出生日期", "出生日期与身份证号不符，身份证号中的出生日期为 1965-03-01。")]
+
+
+def test_a_csv_in_gbk(importer):
+    text = f"姓名,性别,身份证号,荣誉称号\n钱八,男,{idn((1964, 8, 8))},2008年市劳模\n"
+    importer.run(text.encode("gbk"), name="名册.csv")
+    assert ModelWorker.objects.get(name="钱八").honours.get().year == 2008
+
+
+def test_a_csv_in_utf8_with_a_bom_and_semicolons(importer):
+    text = f"\ufeff姓名;身份证号;荣誉称号\n孙九;{idn((1963, 9, 9))};2009年省劳模\n"
+    ri = importer.run(text.encode("utf-8"), name="名册.csv")
+    assert ri.encoding == "UTF-8"
+    assert ModelWorker.objects.get(name="孙九").highest_level == Level.PROVINCIAL
+
+
+@pytest.mark.parametrize("name", ["old_roster.xls", "new_roster.ods"])
+def test_old_excel_and_open_document_files(importer, name):
+    ri = importer.run((DATA / name).read_bytes(), name=name)
+    assert (ri.counts["new"], ri.counts["reject"]) == (3, 0)
+    assert dict(ModelWorker.objects.values_list("name", "highest_level")) == {"孙建华": 3, "周丽萍": 2, "吴国强": 1}
+    assert ModelWorker.objects.get(name="周丽萍").birth_date == dt.date(1968, 7, 15)
+
+
+def test_importing_the_same_file_twice_changes_nothing_the_second_time(importer):
+    data = xlsx(
+        [
+            ["姓名", "身份证号", "荣誉称号", "工作单位"],
+            ["吴十", idn((1959, 10, 10)), "2001年市劳模、2011年省劳模", "单位甲"],
+        ]
+    )
+    importer.run(data)
+    entries = AuditEntry.objects.count()
+    version = ModelWorker.objects.get().version
+    ri = importer.run(data)
+    assert (ri.counts["new"], ri.counts["update"], ri.counts["unchanged"]) == (0, 0, 1)
+    assert ModelWorker.objects.get().version == version
+    assert Honour.objects.count() == 2
+    # Only the import's own bookkeeping is logged the second time, no change to any record.
+    assert set(
+        AuditEntry.objects.filter(pk__gt=0)
+        .order_by("-id")[: AuditEntry.objects.count() - entries]
+        .values_list("object_type", flat=True)
+    ) == {"rosters.rosterimport"}
+
+
+def test_an_update_changes_only_the_columns_the_file_has_and_blanks_wipe_nothing(importer, union_a):
+    worker = ModelWorkerFactory(
+        name="郑一",
+        union=union_a,
+        birth_date=dt.date(1960, 1, 1),
+        position="班组长",
+        phone="13900001111",
+        address="中山路1号",
+    )
+    data = xlsx(
+        [
+            ["姓名", "身份证号", "职务", "联系电话", "荣誉称号"],
+            ["郑一", worker.id_number, "车间主任", None, "2012年市劳模"],
+        ]
+    )
+    ri = importer.preview(data)
+    row = rows_of(ri)[0]
+    assert (row.action, row.changes) == (
+        RowAction.UPDATE,
+        {"position": ["班组长", "车间主任"], "honours": ["2012年市劳模"]},
+    )
+    importer.apply(ri)
+    worker.refresh_from_db()
+    assert (worker.position, worker.phone, worker.address, worker.highest_level) == (
+        "车间主任",
+        "13900001111",
+        "中山路1号",
+        Level.MUNICIPAL,
+    )
+    entry = AuditEntry.objects.get(model_worker_id=worker.pk, action=AuditAction.UPDATE)
+    assert entry.changes == {"position": ["班组长", "车间主任"], "honours": [None, "2012年市劳模"]}
+    assert entry.detail == {"import": ri.pk}
+
+
+def test_a_row_without_an_id_number_matching_name_and_birth_is_a_candidate_never_merged_alone(importer, union_a):
+    existing = ModelWorkerFactory(name="冯二", union=union_a, birth_date=dt.date(1961, 2, 3), position="技师")
+    data = xlsx([["姓名", "出生日期", "职务", "荣誉称号"], ["冯二", "1961-02-03", "高级技师", "2010年市劳模"]])
+    ri = importer.preview(data)
+    row = rows_of(ri)[0]
+    assert (row.action, row.candidate) == (RowAction.CANDIDATE, existing)
+    # Undecided: skipped.
+    skipped = importer.apply(ri)
+    assert (skipped.counts["created_people"], skipped.counts["updated_people"]) == (0, 0)
+    existing.refresh_from_db()
+    assert existing.position == "技师"
+    # Confirmed as the same person: the record is updated.
+    ri = importer.preview(data)
+    importer.apply(ri, decisions={rows_of(ri)[0].person: "merge"})
+    existing.refresh_from_db()
+    assert (existing.position, ModelWorker.objects.count()) == ("高级技师", 1)
+
+
+def test_a_candidate_declared_another_person_becomes_a_new_record(importer, union_a):
+    ModelWorkerFactory(name="冯二", union=union_a, birth_date=dt.date(1961, 2, 3))
+    data = xlsx([["姓名", "性别", "出生日期", "荣誉称号"], ["冯二", "男", "1961-02-03", "2010年市劳模"]])
+    ri = importer.preview(data)
+    importer.apply(ri, decisions={rows_of(ri)[0].person: "new"})
+    assert ModelWorker.objects.filter(name="冯二").count() == 2
+
+
+def test_a_grassroots_union_imports_only_into_its_own_union(union_user, union_a, union_b):
+    from tests.rosters.conftest import Importer
+
+    theirs = ModelWorkerFactory(name="卫生人", union=union_b)
+    data = xlsx(
+        [
+            ["姓名", "身份证号", "所属工会", "荣誉称号"],
+            ["教育人", idn((1970, 1, 1)), "梁溪区教育工会", "2011年市劳模"],
+            ["他会人", idn((1971, 1, 1)), "梁溪区卫生健康工会", "2011年市劳模"],
+            ["卫生人", theirs.id_number, None, "2011年市劳模"],
+        ]
+    )
+    ri = Importer(union_user, None).preview(data)
+    assert ri.default_union == union_a
+    assert [(r, c) for r, c, _m in problems(ri)] == [(3, "所属工会"), (4, "姓名")]
+    assert ri.counts["new"] == 1
+
+
+def test_undo_reverses_the_import_while_nothing_else_changed(importer, staff_user, union_a):
+    kept = ModelWorkerFactory(name="褚三", union=union_a, position="工人")
+    data = xlsx(
+        [
+            ["姓名", "身份证号", "职务", "荣誉称号"],
+            ["褚三", kept.id_number, "班长", "2015年市劳模"],
+            ["卫四", idn((1972, 4, 4)), "技术员", "2016年市劳模"],
+        ]
+    )
+    ri = importer.run(data)
+    from gongjiang.rosters import services
+
+    services.undo(actor=staff_user, ri=ri)
+    kept.refresh_from_db()
+    created = ModelWorker.objects.get(name="卫四")
+    assert (kept.position, kept.highest_level) == ("工人", Level.NONE)
+    assert created.is_archived
+    assert Honour.objects.filter(voided_at__isnull=True).count() == 0
+    ri.refresh_from_db()
+    assert ri.status == ImportStatus.UNDONE
+    # The same file again restores the record the undone import had created.
+    again = importer.run(data)
+    created.refresh_from_db()
+    assert (again.counts["update"], created.is_archived, created.highest_level) == (2, False, Level.MUNICIPAL)
+
+
+def test_undo_is_refused_once_a_record_was_changed_since(importer, staff_user, union_a):
+    from gongjiang.archive import services as archive_services
+    from gongjiang.core.errors import DomainError
+    from gongjiang.rosters import services
+
+    data = xlsx([["姓名", "身份证号", "荣誉称号"], ["蒋五", idn((1973, 5, 5)), "2016年市劳模"]])
+    ri = importer.run(data)
+    worker = ModelWorker.objects.get(name="蒋五")
+    archive_services.update_model_worker(actor=staff_user, worker=worker, data={"position": "后来改的"})
+    with pytest.raises(DomainError) as e:
+        services.undo(actor=staff_user, ri=ri)
+    assert "蒋五" in e.value.message
+    worker.refresh_from_db()
+    assert not worker.is_archived
+
+
+def test_the_error_workbook_has_the_rejected_rows_as_they_were_and_a_reason(importer, tmp_path):
+    import openpyxl
+
+    from gongjiang.rosters import services
+
+    data = xlsx(
+        [
+            ["姓名", "身份证号码", "荣誉称号"],
+            ["好人", idn((1965, 3, 1)), "2001年市劳模"],
+            ["坏号", 3.20213196503e17, "2001年市劳模"],
+        ]
+    )
+    ri = importer.preview(data)
+    path = tmp_path / "errors.xlsx"
+    assert services.write_errors(ri, str(path)) == 1
+    sheet = openpyxl.load_workbook(path).active
+    assert [c.value for c in sheet[1]] == ["行号", "姓名", "身份证号码", "荣誉称号", "原因"]
+    row = [c.value for c in sheet[2]]
+    assert row[:4] == [3, "坏号", 3.20213196503e17, "2001年市劳模"]
+    assert row[4].startswith("身份证号码：身份证号被 Excel 存成了数字")
+
+
+def test_a_saved_mapping_reads_the_next_file_of_the_same_shape(importer, staff_user):
+    from gongjiang.rosters import services
+
+    data = xlsx([["名", "证件", "奖"], ["韩六", idn((1974, 6, 6)), "2017年市劳模"]])
+    ri = importer.preview(data)
+    assert ri.status == ImportStatus.FAILED  # nothing recognisable
+    services.remap(actor=staff_user, ri=ri, mapping=["name", "id_number", "honours"], save_as="街道名册")
+    services.parse(ri)
+    ri.refresh_from_db()
+    assert (ri.status, ri.counts["new"]) == (ImportStatus.PARSED, 1)
+    second = importer.preview(xlsx([["名", "证件", "奖"], ["杨七", idn((1975, 7, 7)), "2018年市劳模"]]))
+    assert (second.mapping_source, second.mapping, second.counts["new"]) == (
+        "街道名册",
+        ["name", "id_number", "honours"],
+        1,
+    )
