@@ -82,7 +82,10 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", type=int, default=[1000, 100_000, 1_000_000])
     parser.add_argument("--db", nargs="+", default=["sqlite", "postgres"], choices=["sqlite", "postgres"])
     parser.add_argument("--repeat", type=int, default=40)
-    parser.add_argument("--skip-rosters", action="store_true", help="only the page timings")
+    parser.add_argument("--skip-rosters", action="store_true", help="no roster import/export timings")
+    parser.add_argument("--skip-benefits", action="store_true", help="no batch/report timings")
+    parser.add_argument("--benefits-people", type=int, default=200_000)
+    parser.add_argument("--benefits-months", type=int, default=50, help="months of ledger for the report")
     args = parser.parse_args()
     results = []
     for db in args.db:
@@ -90,8 +93,14 @@ def main() -> None:
             print(f"… {db} {size:,} people", file=sys.stderr, flush=True)
             results.append((db, size, run_one(db, size, args.repeat)))
     roster_results = [] if args.skip_rosters else [(db, run_rosters(db)) for db in args.db]
+    benefit_results = (
+        []
+        if args.skip_benefits
+        else [(db, run_benefits(db, args.benefits_people, args.benefits_months)) for db in args.db]
+    )
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "rosters.json").write_text(json.dumps([{"db": d, **r} for d, r in roster_results], indent=2))
+    (OUT / "benefits.json").write_text(json.dumps([{"db": d, **r} for d, r in benefit_results], indent=2))
     (OUT / "results.json").write_text(json.dumps([{"db": d, "size": s, **r} for d, s, r in results], indent=2))
     print()
     print("Server time per page, ms (p50 / p95); ✓/✗ against the goal on PostgreSQL at 1,000,000 and SQLite at 100,000")
@@ -112,6 +121,8 @@ def main() -> None:
     print(f"| {'demo generation (≥20,000/s)':<30} |" + "".join(cells))
     if roster_results:
         print_rosters(roster_results)
+    if benefit_results:
+        print_benefits(benefit_results)
     print("\nQueries per page (the same at every size):")
     for key, label, _goal in PAGES:
         print(f"  {label}: " + ", ".join(f"{db} {size:,}: {r['queries'][key]}" for db, size, r in results))
@@ -120,11 +131,11 @@ def main() -> None:
 ROSTER_GOALS = {"import_10k": 4, "import_100k": 30, "export_100k": 15}
 
 
-def _rosters_step(db: str, *args: str) -> dict:
+def _rosters_step(db: str, *args: str, script: str = "rosters.py") -> dict:
     fresh_database(db, 0)
     env = {**os.environ, "DATABASE_URL": database_url(db, 0), "LOG_LEVEL": "ERROR"}
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "rosters.py"), *args],
+        [sys.executable, str(ROOT / "bench" / script), *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -133,7 +144,7 @@ def _rosters_step(db: str, *args: str) -> dict:
     )
     if proc.returncode:
         print(proc.stderr[-3000:], file=sys.stderr)
-        raise SystemExit(f"roster benchmark failed: {args}")
+        raise SystemExit(f"benchmark failed: {script} {args}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -171,6 +182,43 @@ def print_rosters(results: list[tuple[str, dict]]) -> None:
             f"  — {peer['rows']:,} of {peer['file_rows']:,} rows (one per person), no honours"
         )
         print(f"  {db:<8} {'ratio ours / django-import-export':<36} {ours['seconds'] / peer['seconds']:6.2f}")
+
+
+BENEFIT_GOALS = {("batch", "postgres"): 20, ("batch", "sqlite"): 40, ("report", "postgres"): 60}
+
+
+def run_benefits(db: str, people: int, months: int) -> dict:
+    print(
+        f"… {db} treatment: batch of {people:,}, report over {people * months:,} ledger entries",
+        file=sys.stderr,
+        flush=True,
+    )
+    return {
+        "batch": _rosters_step(db, "batch", str(people), script="benefits.py"),
+        "report": _rosters_step(db, "report", str(people), str(months), script="benefits.py"),
+    }
+
+
+def print_benefits(results: list[tuple[str, dict]]) -> None:
+    print(
+        "\nTreatment: seconds; the floor is the same rows written by a bare bulk insert (batch) or read by one "
+        "bare aggregate query (report)"
+    )
+    print(f"| {'':<48} | {'ours':>8} | {'floor':>8} | {'ratio':>6} | {'goal':>6} |")
+    print(f"|{'-' * 50}|{'-' * 10}|{'-' * 10}|{'-' * 8}|{'-' * 8}|")
+    for db, r in results:
+        for key, label in (
+            ("batch", f"monthly batch, {r['batch']['people']:,} people"),
+            ("report", f"按时足额 report, {r['report']['entries']:,} entries"),
+        ):
+            m = r[key]
+            goal = BENEFIT_GOALS.get((key, db))
+            mark = ("✓" if m["seconds"] <= goal else "✗") if goal else ""
+            goal_text = f"≤{goal} {mark}" if goal else "—"
+            print(
+                f"| {db + ' ' + label:<48} | {m['seconds']:8.1f} | {m['floor']:8.1f} | {m['ratio']:6.1f} | "
+                f"{goal_text:>6} |"
+            )
 
 
 if __name__ == "__main__":

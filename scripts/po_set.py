@@ -28,7 +28,8 @@ def main(path: str) -> None:
             entry.msgstr = text
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
-        entry.previous_msgid = None
+        # msgmerge's "#|" notes of the fuzzy guess are a syntax error once the flag is gone.
+        entry.previous_msgctxt = entry.previous_msgid = entry.previous_msgid_plural = None
     po.save()
     missing = [e.msgid for e in po.untranslated_entries()] + [e.msgid for e in po.fuzzy_entries()]
     for m in missing:

@@ -1,11 +1,13 @@
 """Every page, opened by every role: the expected status, and never a server error."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from gongjiang.accounts.enums import Role
-from gongjiang.archive.enums import Level
-from tests.factories import ModelWorkerFactory
+from gongjiang.benefits import services
+from tests.benefits.conftest import allowance_scheme, retiree
 
 ROLES = [
     Role.FEDERATION_ADMIN,
@@ -37,14 +39,36 @@ PAGES = [
     ("accounts:policy", None, {A}),
     ("accounts:audit_log", None, {A, AU}),
     ("accounts:password_change", None, set(ROLES)),
+    ("benefits:index", None, {A, S, AU}),
+    ("benefits:scheme_create", None, {A, S}),
+    ("benefits:scheme", "scheme", {A, S, AU}),
+    ("benefits:scheme_edit", "scheme", {A, S}),
+    ("benefits:rule_create", "scheme", {A, S}),
+    ("benefits:batch", "batch", {A, S, AU}),
+    ("benefits:report", None, {A, S, AU}),
+    ("benefits:totals", None, {A, S, AU}),
+    ("benefits:ledger", None, {A, S, AU}),
+    ("benefits:stock", None, {A, S, AU}),
+    ("benefits:person", "record", {A, S, U, AU}),
+    ("benefits:person_account", "record", {A, S}),
+    ("benefits:person_hold", "record", {A, S}),
 ]
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_for_every_role(client, make_user, union_a, policy, role):
+def test_every_page_for_every_role(client, make_user, union_a, policy, staff_user, role):
     user = make_user(role)
-    record = ModelWorkerFactory(union=union_a, with_level=Level.NATIONAL)
-    args = {"record": [record.pk], "user": [user.pk], "union": [union_a.pk], None: []}
+    record = retiree(union_a, actor=staff_user)
+    scheme = allowance_scheme(staff_user)
+    batch = services.generate_batch(actor=staff_user, scheme=scheme, period=dt.date(2026, 10, 1))
+    args = {
+        "record": [record.pk],
+        "user": [user.pk],
+        "union": [union_a.pk],
+        "scheme": [scheme.pk],
+        "batch": [batch.pk],
+        None: [],
+    }
     client.force_login(user)
     for name, key, allowed in PAGES:
         response = client.get(reverse(name, args=args[key]))

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "gongjiang.archive",
     "gongjiang.reports",
     "gongjiang.rosters",
+    "gongjiang.benefits",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ urlpatterns = [
     path("archive/", include("gongjiang.archive.urls")),
     path("reports/", include("gongjiang.reports.urls")),
     path("rosters/", include("gongjiang.rosters.urls")),
+    path("benefits/", include("gongjiang.benefits.urls")),
     path("jobs/", include("gongjiang.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

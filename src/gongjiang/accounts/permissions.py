@@ -21,6 +21,11 @@ class Perm(StrEnum):
     EXPORT_UNMASKED = "export_unmasked"
     VIEW_AUDIT = "view_audit"
     VIEW_DASHBOARD = "view_dashboard"
+    MANAGE_SCHEMES = "manage_schemes"
+    PREPARE_BATCHES = "prepare_batches"
+    APPROVE_BATCHES = "approve_batches"
+    VIEW_BATCHES = "view_batches"
+    REVEAL_ACCOUNT = "reveal_account"
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -34,13 +39,18 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.EXPORT,
             Perm.EXPORT_UNMASKED,
             Perm.VIEW_DASHBOARD,
+            Perm.MANAGE_SCHEMES,
+            Perm.PREPARE_BATCHES,
+            Perm.APPROVE_BATCHES,
+            Perm.VIEW_BATCHES,
+            Perm.REVEAL_ACCOUNT,
         }
     ),
     # A grassroots union works on its own people only (scope below): it keeps their records,
     # reveals what paperwork needs, and exports masked lists.
     Role.UNION_STAFF: frozenset({Perm.EDIT_RECORDS, Perm.REVEAL_SENSITIVE, Perm.EXPORT, Perm.VIEW_DASHBOARD}),
     # The auditor reads: the audit log, and the records it points at, masked.
-    Role.AUDITOR: frozenset({Perm.VIEW_ALL_RECORDS, Perm.VIEW_AUDIT, Perm.VIEW_DASHBOARD}),
+    Role.AUDITOR: frozenset({Perm.VIEW_ALL_RECORDS, Perm.VIEW_AUDIT, Perm.VIEW_DASHBOARD, Perm.VIEW_BATCHES}),
     # Until the 三创 platform gives them a unit, a studio leader sees only their own record.
     Role.STUDIO_LEADER: frozenset(),
     Role.MODEL_WORKER: frozenset(),
@@ -103,3 +113,9 @@ def may_use_union(user, union) -> bool:
     """May the user put a person into this union (create, edit, import)?"""
     scope = union_scope(user)
     return scope is None or union.pk in scope
+
+
+def may_see_treatment(user, worker) -> bool:
+    """A person's treatment (schemes, payments, anything owed): for those who may see the
+    record — the federation, the auditor, the person's union, the person."""
+    return may_see_worker(user, worker)

@@ -148,6 +148,7 @@ def worker_detail(request, pk: int):
             "may_reveal": permissions.may_reveal(user, worker),
             "may_archive": permissions.has_perm(user, Perm.ARCHIVE_RECORDS),
             "may_see_audit": permissions.has_perm(user, Perm.VIEW_AUDIT),
+            "may_see_treatment": permissions.may_see_treatment(user, worker),
             "photo_form": PhotoForm(),
         },
     )

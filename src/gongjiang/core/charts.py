@@ -61,7 +61,8 @@ def stacked_bars(
     ax.set_xticks(x[::step], [categories[i] for i in x[::step]], rotation=0, fontsize=9)
     ax.set_ylabel(ylabel)
     ax.grid(axis="y", alpha=0.3)
-    ax.legend(loc="upper left", frameon=False, ncols=len(series), fontsize=9)
+    # Above the plot area: inside it the legend would cover the tallest bars.
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=len(series), fontsize=9)
     ax.margins(x=0.01)
     fig.tight_layout()
     return fig

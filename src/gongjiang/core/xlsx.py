@@ -45,6 +45,11 @@ class RosterWriter:
         self.f_money = self.book.add_format({"num_format": "#,##0.00"})
         return self
 
+    def sheet(self, name: str) -> None:
+        """Start another worksheet; rows go to it from now on (constant_memory writes in order)."""
+        self.ws = self.book.add_worksheet(name[:31])
+        self.row_index = 0
+
     def header(self, names: list[str], widths: list[int] | None = None) -> None:
         for i, name in enumerate(names):
             self.ws.write_string(0, i, name, self.f_head)

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.http import urlencode
 
-from gongjiang.core.masking import mask_id_number, mask_phone
+from gongjiang.core.masking import mask_account, mask_id_number, mask_phone
 
 register = template.Library()
 
@@ -39,3 +39,13 @@ def query(context, **changes):
 @register.filter
 def level_class(level):
     return f"l{level}" if level in (1, 2, 3, 4) else ""
+
+
+@register.filter
+def masked_account(value):
+    return mask_account(value)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None

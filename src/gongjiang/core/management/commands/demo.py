@@ -63,6 +63,17 @@ class Command(ChineseCommand):
                 .first()
             )
             made = account_demo.ensure_users(fed, unions, worker=worker, leader=leader)
+            from django.utils import timezone
+
+            from gongjiang.accounts.models import User
+            from gongjiang.benefits import demo as benefits_demo
+
+            if benefits_demo.populate(
+                preparer=User.objects.get(username="staff"),
+                approver=User.objects.get(username="admin"),
+                today=timezone.localdate(),
+            ):
+                self.stdout.write(_("Treatment schemes and this year's payments were created."))
             if made:
                 self.stdout.write(
                     _("Demo users created: %(users)s (password %(pw)s)")
