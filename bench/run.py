@@ -86,6 +86,9 @@ def main() -> None:
     parser.add_argument("--skip-benefits", action="store_true", help="no batch/report timings")
     parser.add_argument("--benefits-people", type=int, default=200_000)
     parser.add_argument("--benefits-months", type=int, default=50, help="months of ledger for the report")
+    parser.add_argument("--skip-platform", action="store_true", help="no 三创 platform page timings")
+    parser.add_argument("--platform-units", type=int, default=10_000)
+    parser.add_argument("--platform-achievements", type=int, default=200_000)
     args = parser.parse_args()
     results = []
     for db in args.db:
@@ -98,9 +101,15 @@ def main() -> None:
         if args.skip_benefits
         else [(db, run_benefits(db, args.benefits_people, args.benefits_months)) for db in args.db]
     )
+    platform_results = (
+        []
+        if args.skip_platform
+        else [(db, run_platform(db, args.platform_units, args.platform_achievements)) for db in args.db]
+    )
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "rosters.json").write_text(json.dumps([{"db": d, **r} for d, r in roster_results], indent=2))
     (OUT / "benefits.json").write_text(json.dumps([{"db": d, **r} for d, r in benefit_results], indent=2))
+    (OUT / "platform.json").write_text(json.dumps([{"db": d, **r} for d, r in platform_results], indent=2))
     (OUT / "results.json").write_text(json.dumps([{"db": d, "size": s, **r} for d, s, r in results], indent=2))
     print()
     print("Server time per page, ms (p50 / p95); ✓/✗ against the goal on PostgreSQL at 1,000,000 and SQLite at 100,000")
@@ -123,6 +132,8 @@ def main() -> None:
         print_rosters(roster_results)
     if benefit_results:
         print_benefits(benefit_results)
+    if platform_results:
+        print_platform(platform_results)
     print("\nQueries per page (the same at every size):")
     for key, label, _goal in PAGES:
         print(f"  {label}: " + ", ".join(f"{db} {size:,}: {r['queries'][key]}" for db, size, r in results))
@@ -219,6 +230,38 @@ def print_benefits(results: list[tuple[str, dict]]) -> None:
                 f"| {db + ' ' + label:<48} | {m['seconds']:8.1f} | {m['floor']:8.1f} | {m['ratio']:6.1f} | "
                 f"{goal_text:>6} |"
             )
+
+
+PLATFORM_GOAL_MS = 200
+PLATFORM_PAGES = [
+    ("overview", "platform overview"),
+    ("unit", "unit page (random units)"),
+    ("unit_largest", "unit page (the unit with most achievements)"),
+    ("achievements_largest", "that unit's achievements list"),
+]
+
+
+def run_platform(db: str, units: int, achievements: int) -> dict:
+    print(f"… {db} 三创 platform: {units:,} units, {achievements:,} achievements", file=sys.stderr, flush=True)
+    return _rosters_step(db, str(units), str(achievements), script="units.py")
+
+
+def print_platform(results: list[tuple[str, dict]]) -> None:
+    print(f"\nThe 三创 platform: server time per page, ms (p50 / p95); goal p95 ≤ {PLATFORM_GOAL_MS} ms on PostgreSQL")
+    for db, r in results:
+        print(
+            f"  {db}: {r['units']:,} units, {r['achievements']:,} achievements "
+            f"(the largest unit has {r['largest_unit_achievements']:,})"
+        )
+        for key, label in PLATFORM_PAGES:
+            p50, p95 = r["pages"][key]
+            mark = ("✓" if p95 <= PLATFORM_GOAL_MS else "✗") if db == "postgres" else ""
+            print(f"    {label:<46} {p50:7.1f} / {p95:7.1f} {mark}")
+        q = r["queries"]
+        print(
+            f"    queries: overview {q['overview']}, unit page {q['unit_smallest']} (smallest unit) and "
+            f"{q['unit_largest']} (largest)"
+        )
 
 
 if __name__ == "__main__":

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "gongjiang.reports",
     "gongjiang.rosters",
     "gongjiang.benefits",
+    "gongjiang.platform",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +229,7 @@ GONGJIANG = {
     # Lists larger than this export in the background with a progress bar.
     "EXPORT_INLINE_LIMIT": int(os.environ.get("EXPORT_INLINE_LIMIT", "2000")),
     "PHOTO_MAX_BYTES": 4 * 1024 * 1024,
+    "EVIDENCE_MAX_BYTES": 20 * 1024 * 1024,
 }
 
 SITE_TITLE = _("Gongjiang")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("reports/", include("gongjiang.reports.urls")),
     path("rosters/", include("gongjiang.rosters.urls")),
     path("benefits/", include("gongjiang.benefits.urls")),
+    path("platform/", include("gongjiang.platform.urls")),
     path("jobs/", include("gongjiang.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

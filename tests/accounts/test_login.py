@@ -123,3 +123,20 @@ def test_each_role_lands_on_its_start_page_after_login(client, make_user, policy
     make_user(Role.FEDERATION_STAFF, username="zhou")
     response = client.post(LOGIN, {"username": "zhou", "password": PASSWORD}, follow=True)
     assert response.redirect_chain[-1][0] == "/reports/"
+
+
+def test_a_studio_leader_lands_on_their_unit_and_without_one_on_their_record(
+    client, make_user, staff_user, policy, union_a
+):
+    from gongjiang.archive.enums import Level
+    from tests.factories import ModelWorkerFactory
+    from tests.platform.test_pages import established
+
+    record = ModelWorkerFactory(union=union_a, with_level=Level.MUNICIPAL)
+    leader = make_user(Role.STUDIO_LEADER, username="lingtou", model_worker=record)
+    response = client.post(LOGIN, {"username": "lingtou", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == f"/archive/{leader.model_worker_id}/"
+    client.post("/accounts/logout/")
+    unit = established(staff_user, union_a, leader=leader.model_worker)
+    response = client.post(LOGIN, {"username": "lingtou", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == f"/platform/units/{unit.pk}/"

@@ -26,6 +26,14 @@ class Perm(StrEnum):
     APPROVE_BATCHES = "approve_batches"
     VIEW_BATCHES = "view_batches"
     REVEAL_ACCOUNT = "reveal_account"
+    # The 三创 platform: reading it (scoped), applying for a unit, keeping a unit's records
+    # (scoped to the user's union or own unit), running it (review, plaques, evaluations,
+    # decisions, funding), and scoring units as a reviewer.
+    VIEW_PLATFORM = "view_platform"
+    APPLY_UNITS = "apply_units"
+    KEEP_UNITS = "keep_units"
+    MANAGE_PLATFORM = "manage_platform"
+    SCORE_UNITS = "score_units"
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -44,15 +52,33 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.APPROVE_BATCHES,
             Perm.VIEW_BATCHES,
             Perm.REVEAL_ACCOUNT,
+            Perm.VIEW_PLATFORM,
+            Perm.APPLY_UNITS,
+            Perm.KEEP_UNITS,
+            Perm.MANAGE_PLATFORM,
+            Perm.SCORE_UNITS,
         }
     ),
     # A grassroots union works on its own people only (scope below): it keeps their records,
     # reveals what paperwork needs, and exports masked lists.
-    Role.UNION_STAFF: frozenset({Perm.EDIT_RECORDS, Perm.REVEAL_SENSITIVE, Perm.EXPORT, Perm.VIEW_DASHBOARD}),
+    Role.UNION_STAFF: frozenset(
+        {
+            Perm.EDIT_RECORDS,
+            Perm.REVEAL_SENSITIVE,
+            Perm.EXPORT,
+            Perm.VIEW_DASHBOARD,
+            Perm.VIEW_PLATFORM,
+            Perm.APPLY_UNITS,
+            Perm.KEEP_UNITS,
+        }
+    ),
     # The auditor reads: the audit log, and the records it points at, masked.
-    Role.AUDITOR: frozenset({Perm.VIEW_ALL_RECORDS, Perm.VIEW_AUDIT, Perm.VIEW_DASHBOARD, Perm.VIEW_BATCHES}),
-    # Until the 三创 platform gives them a unit, a studio leader sees only their own record.
-    Role.STUDIO_LEADER: frozenset(),
+    Role.AUDITOR: frozenset(
+        {Perm.VIEW_ALL_RECORDS, Perm.VIEW_AUDIT, Perm.VIEW_DASHBOARD, Perm.VIEW_BATCHES, Perm.VIEW_PLATFORM}
+    ),
+    # A studio leader keeps their own unit (members, meetings, achievements, expenses) and
+    # sees their own record and their members' records; nothing of other units.
+    Role.STUDIO_LEADER: frozenset({Perm.VIEW_PLATFORM, Perm.KEEP_UNITS}),
     Role.MODEL_WORKER: frozenset(),
 }
 
@@ -89,11 +115,27 @@ def union_scope(user) -> list[int] | None:
     return []
 
 
+def led_unit_member_ids(user):
+    """A leader's reach in the archive: the model workers on their units' teams (a queryset of
+    ids, for a subquery)."""
+    from gongjiang.platform.models import UnitMember
+
+    return UnitMember.objects.filter(
+        unit__leader_id=user.model_worker_id, left_on__isnull=True, model_worker__isnull=False
+    ).values("model_worker_id")
+
+
 def may_see_worker(user, worker) -> bool:
     if has_perm(user, Perm.VIEW_ALL_RECORDS):
         return True
     if is_self_scoped(user):
-        return user.model_worker_id == worker.pk
+        if user.model_worker_id == worker.pk:
+            return True
+        return (
+            user.role == Role.STUDIO_LEADER
+            and user.model_worker_id is not None
+            and led_unit_member_ids(user).filter(model_worker_id=worker.pk).exists()
+        )
     scope = union_scope(user)
     return scope is not None and worker.union_id in scope
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from gongjiang.accounts import permissions, services
 from gongjiang.accounts.audit_display import decorate
+from gongjiang.accounts.enums import Role
 from gongjiang.accounts.forms import (
     AuditFilterForm,
     LoginForm,
@@ -58,6 +59,15 @@ def lockout(request, original_response=None, credentials=None):
 
 @login_required
 def home(request):
+    if request.user.role == Role.STUDIO_LEADER and request.user.model_worker_id:
+        # A leader starts at the unit they keep (their list, if they lead several).
+        from gongjiang.platform.selectors import visible_units
+
+        units = list(visible_units(request.user).values_list("pk", flat=True)[:2])
+        if len(units) == 1:
+            return redirect("platform:unit", units[0])
+        if units:
+            return redirect("platform:units")
     if permissions.is_self_scoped(request.user):
         if request.user.model_worker_id:
             return redirect("archive:detail", request.user.model_worker_id)

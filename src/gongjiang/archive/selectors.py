@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from gongjiang.accounts import permissions
+from gongjiang.accounts.enums import Role
 from gongjiang.accounts.models import AuditEntry
 from gongjiang.archive.enums import MUNICIPAL_AND_ABOVE
 from gongjiang.archive.models import Employer, FamilyMember, Honour, ModelWorker
@@ -36,7 +37,12 @@ def visible_model_workers(user, *, include_archived: bool = False) -> QuerySet[M
     if permissions.has_perm(user, permissions.Perm.VIEW_ALL_RECORDS):
         return qs
     if permissions.is_self_scoped(user):
-        return qs.filter(pk=user.model_worker_id) if user.model_worker_id else qs.none()
+        if not user.model_worker_id:
+            return qs.none()
+        if user.role == Role.STUDIO_LEADER:
+            # The leader's own record and their unit's team (read only: they have no edit right).
+            return qs.filter(Q(pk=user.model_worker_id) | Q(pk__in=permissions.led_unit_member_ids(user)))
+        return qs.filter(pk=user.model_worker_id)
     scope = permissions.union_scope(user)
     return qs.filter(union_id__in=scope) if scope else qs.none()
 

@@ -74,6 +74,14 @@ class Command(ChineseCommand):
                 today=timezone.localdate(),
             ):
                 self.stdout.write(_("Treatment schemes and this year's payments were created."))
+            from gongjiang.platform import demo as platform_demo
+
+            if platform_demo.populate(
+                staff=User.objects.get(username="staff"),
+                admin=User.objects.get(username="admin"),
+                leader_record=leader,
+            ):
+                self.stdout.write(_("The 三创 platform's units, evaluations, funding and achievements were created."))
             if made:
                 self.stdout.write(
                     _("Demo users created: %(users)s (password %(pw)s)")

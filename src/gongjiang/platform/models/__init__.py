@@ -1,0 +1,50 @@
+from gongjiang.platform.models.evaluation import (
+    Case,
+    Evaluation,
+    EvaluationRound,
+    ItemScore,
+    Rubric,
+    RubricItem,
+    ScoreSheet,
+)
+from gongjiang.platform.models.funding import Allocation, Disbursement, Expense, FundingPlan
+from gongjiang.platform.models.outcomes import Achievement, Mentorship, Target
+from gongjiang.platform.models.units import (
+    Evidence,
+    FollowUp,
+    Inspection,
+    Meeting,
+    PlatformPolicy,
+    TierSpan,
+    Unit,
+    UnitEvent,
+    UnitHave,
+    UnitMember,
+)
+
+__all__ = [
+    "Achievement",
+    "Allocation",
+    "Case",
+    "Disbursement",
+    "Evaluation",
+    "EvaluationRound",
+    "Evidence",
+    "Expense",
+    "FollowUp",
+    "FundingPlan",
+    "Inspection",
+    "ItemScore",
+    "Meeting",
+    "Mentorship",
+    "PlatformPolicy",
+    "Rubric",
+    "RubricItem",
+    "ScoreSheet",
+    "Target",
+    "TierSpan",
+    "Unit",
+    "UnitEvent",
+    "UnitHave",
+    "UnitMember",
+]

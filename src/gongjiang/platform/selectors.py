@@ -1,0 +1,138 @@
+"""Reads of the platform, already scoped to what the user may see, and the figures the
+overview states (the article's sentences, units by tier and year, targets)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from gongjiang.accounts import permissions
+from gongjiang.accounts.enums import Role
+from gongjiang.platform.enums import (
+    ESTABLISHED,
+    AchievementKind,
+    CaseState,
+    InspectionState,
+    ProjectRole,
+    ProjectStatus,
+    Tier,
+    UnitStatus,
+)
+from gongjiang.platform.models import Achievement, Case, Inspection, Target, TierSpan, Unit
+
+Perm = permissions.Perm
+
+
+def visible_units(user) -> QuerySet[Unit]:
+    qs = Unit.objects.all()
+    if not permissions.has_perm(user, Perm.VIEW_PLATFORM):
+        return qs.none()
+    if permissions.has_perm(user, Perm.VIEW_ALL_RECORDS):
+        return qs
+    if user.role == Role.STUDIO_LEADER:
+        return qs.filter(leader_id=user.model_worker_id) if user.model_worker_id else qs.none()
+    scope = permissions.union_scope(user)
+    return qs.filter(union_id__in=scope) if scope else qs.none()
+
+
+# The article's counting: projects led or completed; new products and technologies; science
+# and technology awards; collective and individual honours. Patents and papers besides.
+ACHIEVEMENT_COUNTS = {
+    "projects": Q(kind=AchievementKind.PROJECT) & (Q(role=ProjectRole.LED) | Q(project_status=ProjectStatus.COMPLETED)),
+    "products": Q(kind=AchievementKind.PRODUCT),
+    "awards": Q(kind=AchievementKind.AWARD),
+    "honours": Q(kind=AchievementKind.HONOUR),
+    "patents": Q(kind=AchievementKind.PATENT),
+    "papers": Q(kind=AchievementKind.PAPER),
+}
+
+
+def achievement_counts(qs: QuerySet[Achievement]) -> dict[str, int]:
+    return qs.filter(voided_at__isnull=True).aggregate(
+        **{key: Count("id", filter=cond) for key, cond in ACHIEVEMENT_COUNTS.items()}
+    )
+
+
+def established_counts(qs: QuerySet[Unit] | None = None) -> dict[str, int]:
+    qs = Unit.objects.all() if qs is None else qs
+    rows = dict(qs.filter(status__in=ESTABLISHED).values_list("tier").annotate(n=Count("id")).values_list("tier", "n"))
+    return {tier: rows.get(tier, 0) for tier in Tier.values}
+
+
+def units_by_year(first: int, last: int) -> dict[int, dict[str, int]]:
+    """Units holding a plaque at the end of each year, by tier — one query over the tier history."""
+    if last < first:
+        return {}
+    aggs = {}
+    for year in range(first, last + 1):
+        end = dt.date(year, 12, 31)
+        aggs[f"y{year}"] = Count("id", filter=Q(starts_on__lte=end) & (Q(ends_on__isnull=True) | Q(ends_on__gt=end)))
+    rows = TierSpan.objects.values("tier").annotate(**aggs)
+    out = {year: dict.fromkeys(Tier.values, 0) for year in range(first, last + 1)}
+    for row in rows:
+        for year in range(first, last + 1):
+            out[year][row["tier"]] = row[f"y{year}"]
+    return out
+
+
+def first_year() -> int | None:
+    first = TierSpan.objects.order_by("starts_on").values_list("starts_on", flat=True).first()
+    return first.year if first else None
+
+
+@dataclass
+class TargetProgress:
+    target: Target
+    years: list[tuple[int, dict[str, int]]]
+    final: dict[str, int]
+
+    @property
+    def percents(self) -> dict[str, int]:
+        return {t: self.percent(t) for t in Tier.values}
+
+    def percent(self, tier: str) -> int:
+        goal = {
+            Tier.STUDIO: self.target.studios,
+            Tier.STAR_POST: self.target.star_posts,
+            Tier.STANDARD_BEARER: self.target.standard_bearers,
+        }[tier]
+        return round(100 * self.final.get(tier, 0) / goal) if goal else 100
+
+
+def overview(today: dt.date) -> dict:
+    """Everything the platform's page says, in a fixed number of queries."""
+    counts = established_counts()
+    results = achievement_counts(Achievement.objects.filter(unit__isnull=False))
+    start = first_year()
+    years = units_by_year(start, today.year) if start else {}
+    target = Target.objects.order_by("-last_year").first()
+    progress = None
+    if target:
+        span = {y: c for y, c in years.items() if target.first_year <= y <= target.last_year}
+        last = min(target.last_year, today.year)
+        progress = TargetProgress(target=target, years=sorted(span.items()), final=years.get(last, counts))
+    pending = dict(
+        Case.objects.filter(state=CaseState.PENDING)
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+    warned = Unit.objects.filter(status=UnitStatus.WARNED).aggregate(
+        n=Count("id"), overdue=Count("id", filter=Q(warning_deadline__lt=today))
+    )
+    inspections = Inspection.objects.filter(state=InspectionState.OPEN).aggregate(
+        n=Count("id"), overdue=Count("id", filter=Q(deadline__lt=today))
+    )
+    applying = Unit.objects.filter(status__in=[UnitStatus.APPLYING, UnitStatus.APPROVED]).count()
+    return {
+        "counts": counts,
+        "results": results,
+        "years": years,
+        "progress": progress,
+        "pending": pending,
+        "warned": warned,
+        "inspections": inspections,
+        "applying": applying,
+    }
