@@ -70,6 +70,15 @@ def main() -> None:
     )
     client = Client()
     client.force_login(User.objects.get(username="admin"))
+    from django.conf import settings
+
+    from gongjiang.api.services import create_token
+
+    # The API as another system calls it: a bearer token (of a staff user), no session.
+    settings.GONGJIANG = {**settings.GONGJIANG, "API_RATE": "1000000/m"}
+    _token, text = create_token(actor=User.objects.get(username="staff"), name="bench")
+    api = Client(headers={"Authorization": f"Bearer {text}"})
+    first_national = api.get("/api/v1/model-workers?level=1&limit=50").json()["next"]
 
     def urls(key: str):
         while True:
@@ -82,22 +91,28 @@ def main() -> None:
                 "profile": f"/archive/{pk}/",
                 "dashboard": "/reports/",
                 "dashboard_past": "/reports/?as_of=2015-01-01",
+                "api_list": "/api/v1/model-workers",
+                "api_search": f"/api/v1/model-workers?q={initials[:2]}",
+                "api_filter": f"/api/v1/model-workers?level=1&cursor={first_national}",
+                "api_detail": f"/api/v1/model-workers/{pk}",
             }[key]
 
     pages, queries = {}, {}
-    for key in ("list", "name", "pinyin", "filter", "profile", "dashboard", "dashboard_past"):
+    keys = ("list", "name", "pinyin", "filter", "profile", "dashboard", "dashboard_past")
+    for key in (*keys, "api_list", "api_search", "api_filter", "api_detail"):
         gen = urls(key)
+        caller = api if key.startswith("api_") else client
         for _ in range(3):  # warm up caches and connections
-            client.get(next(gen))
+            caller.get(next(gen))
         times = []
         for _ in range(args.repeat if key != "dashboard_past" else max(5, args.repeat // 8)):
             url = next(gen)
             started = time.perf_counter()
-            response = client.get(url)
+            response = caller.get(url)
             times.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, (url, response.status_code)
         with CaptureQueriesContext(connection) as ctx:
-            client.get(next(gen))
+            caller.get(next(gen))
         pages[key] = (statistics.median(times), percentile(times, 0.95))
         queries[key] = len(ctx.captured_queries)
     print(json.dumps({"demo_rate": result.rate, "demo_seconds": result.seconds, "pages": pages, "queries": queries}))

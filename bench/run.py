@@ -31,6 +31,10 @@ PAGES = [
     ("profile", "profile page", 100),
     ("dashboard", "dashboard", 300),
     ("dashboard_past", "dashboard as of 2015-01-01", None),
+    ("api_list", "API: model-workers list", 100),
+    ("api_search", "API: pinyin search", 100),
+    ("api_filter", "API: level filter, page 2", 100),
+    ("api_detail", "API: one record", 100),
 ]
 DEMO_GOAL = 20_000
 
@@ -114,20 +118,20 @@ def main() -> None:
     print()
     print("Server time per page, ms (p50 / p95); ✓/✗ against the goal on PostgreSQL at 1,000,000 and SQLite at 100,000")
     width = 19
-    print(f"| {'':<30} |" + "".join(f" {d + ' ' + format(s, ','):>{width}} |" for d, s, _ in results))
-    print(f"|{'-' * 32}|" + "".join(f"{'-' * (width + 2)}|" for _ in results))
+    print(f"| {'':<36} |" + "".join(f" {d + ' ' + format(s, ','):>{width}} |" for d, s, _ in results))
+    print(f"|{'-' * 38}|" + "".join(f"{'-' * (width + 2)}|" for _ in results))
     for key, label, goal in PAGES:
         cells = []
         for db, size, r in results:
             p50, p95 = r["pages"][key]
             mark = ("✓" if p95 <= goal else "✗") if goal and goal_applies(db, size) else " "
             cells.append(f" {f'{p50:.1f} / {p95:.1f} {mark}':>{width}} |")
-        print(f"| {label + (f' (≤{goal} ms)' if goal else ''):<30} |" + "".join(cells))
+        print(f"| {label + (f' (≤{goal} ms)' if goal else ''):<36} |" + "".join(cells))
     cells = []
     for _db, _size, r in results:
         rate = r["demo_rate"]
         cells.append(f" {f'{rate:,.0f}/s ' + ('✓' if rate >= DEMO_GOAL else '✗'):>{width}} |")
-    print(f"| {'demo generation (≥20,000/s)':<30} |" + "".join(cells))
+    print(f"| {'demo generation (≥20,000/s)':<36} |" + "".join(cells))
     if roster_results:
         print_rosters(roster_results)
     if benefit_results:

@@ -64,12 +64,16 @@ INSTALLED_APPS = [
     "gongjiang.rosters",
     "gongjiang.benefits",
     "gongjiang.platform",
+    "gongjiang.api",
+    "ninja",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "gongjiang.core.middleware.SecurityHeadersMiddleware",
+    "gongjiang.core.middleware.NulCharacterMiddleware",
+    "gongjiang.api.middleware.ApiLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gongjiang.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -230,6 +234,11 @@ GONGJIANG = {
     "EXPORT_INLINE_LIMIT": int(os.environ.get("EXPORT_INLINE_LIMIT", "2000")),
     "PHOTO_MAX_BYTES": 4 * 1024 * 1024,
     "EVIDENCE_MAX_BYTES": 20 * 1024 * 1024,
+    # The API: requests per minute per token (or signed-in user, or address), the largest JSON
+    # body, and the largest upload (a roster file).
+    "API_RATE": os.environ.get("API_RATE", "600/m"),
+    "API_MAX_BODY": 1024 * 1024,
+    "ROSTER_MAX_BYTES": 50 * 1024 * 1024,
 }
 
 SITE_TITLE = _("Gongjiang")

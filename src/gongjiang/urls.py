@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from gongjiang.accounts import views as account_views
+from gongjiang.api import urls as api_urls
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -11,6 +12,8 @@ urlpatterns = [
     path("benefits/", include("gongjiang.benefits.urls")),
     path("platform/", include("gongjiang.platform.urls")),
     path("jobs/", include("gongjiang.core.urls")),
+    path("api/", include(api_urls.urlpatterns)),
+    path("accounts/tokens/", include((api_urls.token_urlpatterns, "api"), namespace="api")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +33,8 @@ class SessionPolicyMiddleware:
                     request,
                     _("You were logged out after %(n)d minutes without activity.") % {"n": policy.idle_timeout_minutes},
                 )
+                if request.path.startswith("/api/"):
+                    return self.get_response(request)  # now without a session: the API answers 401
                 if request.htmx:
                     response = self.get_response(request)
                     response["HX-Redirect"] = reverse("accounts:login")
@@ -42,6 +45,12 @@ class SessionPolicyMiddleware:
                 request.session[LAST_SEEN] = now
                 request.session.set_expiry(idle)
             if self._must_change_password(user, policy) and not self._exempt(request.path):
+                if request.path.startswith("/api/"):
+                    return JsonResponse(
+                        {"code": "forbidden", "message": str(_("Please choose a new password before you go on."))},
+                        status=403,
+                        json_dumps_params={"ensure_ascii": False},
+                    )
                 messages.warning(request, _("Please choose a new password before you go on."))
                 return redirect("accounts:password_change")
         return self.get_response(request)

@@ -25,6 +25,7 @@ from gongjiang.archive.enums import MODEL_WORKER_KINDS, Level, Status
 from gongjiang.archive.models import Employer, FamilyMember, HardshipFile, Honour, ModelWorker
 from gongjiang.core.errors import DomainError
 from gongjiang.core.pinyin import name_keys
+from gongjiang.core.validation import check_fields
 
 PERSON_FIELDS = [
     "name",
@@ -209,6 +210,7 @@ def create_model_worker(*, actor, data: dict[str, Any]) -> ModelWorker:
     clean = _validate_person({"status": Status.WORKING, **data})
     worker = ModelWorker()
     _apply_person(worker, clean)
+    check_fields(worker)
     worker.save()
     record(
         actor=actor,
@@ -252,6 +254,7 @@ def update_model_worker(
     if not changes:
         return worker
     worker.version += 1
+    check_fields(worker)
     worker.save()
     record(actor=actor, action=AuditAction.UPDATE, obj=worker, changes=changes)
     return worker
@@ -368,6 +371,7 @@ def add_honour(*, actor, worker: ModelWorker, data: dict[str, Any]) -> Honour:
         if field in data:
             setattr(honour, field, data[field] if data[field] is not None else "")
     honour.title = honour.title.strip()
+    check_fields(honour)
     honour.save()
     refresh_highest_level(worker)
     record(actor=actor, action=AuditAction.CREATE, obj=honour, changes=diff({}, snapshot(honour, HONOUR_FIELDS)))
@@ -463,6 +467,8 @@ def _validate_family(data: dict[str, Any]) -> dict[str, Any]:
     birth = data.get("birth_date")
     if birth and birth > timezone.localdate():
         errors["birth_date"] = [_("The date of birth is in the future.")]
+    if data.get("monthly_income") is not None and data["monthly_income"] < 0:
+        errors["monthly_income"] = [_("An income cannot be negative.")]
     if errors:
         raise ValidationError(errors)
     return clean
@@ -480,6 +486,7 @@ def add_family_member(*, actor, worker: ModelWorker, data: dict[str, Any]) -> Fa
                 field,
                 clean[field] if clean[field] is not None or field in ("birth_date", "monthly_income") else "",
             )
+    check_fields(member)
     member.save()
     record(actor=actor, action=AuditAction.CREATE, obj=member, changes=diff({}, snapshot(member, FAMILY_FIELDS)))
     return member
@@ -502,6 +509,7 @@ def update_family_member(*, actor, member: FamilyMember, data: dict[str, Any]) -
             )
     changes = diff(before, snapshot(member, FAMILY_FIELDS))
     if changes:
+        check_fields(member)
         member.save()
         record(actor=actor, action=AuditAction.UPDATE, obj=member, changes=changes)
     return member
@@ -535,7 +543,10 @@ def _validate_hardship(data: dict[str, Any]) -> None:
     elif data["established_on"] > timezone.localdate():
         errors["established_on"] = [_("This date is in the future.")]
     own, family = data.get("monthly_income"), data.get("family_monthly_income")
-    if own is not None and family is not None and family < own:
+    for name, value in (("monthly_income", own), ("family_monthly_income", family)):
+        if value is not None and value < 0:
+            errors[name] = [_("An income cannot be negative.")]
+    if own is not None and family is not None and family < own and not errors:
         errors["family_monthly_income"] = [_("The household income cannot be less than the person's own income.")]
     if errors:
         raise ValidationError(errors)
@@ -572,6 +583,7 @@ def save_hardship_file(*, actor, worker: ModelWorker, data: dict[str, Any]) -> H
     changes = diff(before, snapshot(file, HARDSHIP_FIELDS))
     if not changes and not creating:
         return file
+    check_fields(file)
     file.save()
     if worker.in_hardship != file.is_active:
         ModelWorker.objects.filter(pk=worker.pk).update(in_hardship=file.is_active)
@@ -599,6 +611,7 @@ def close_hardship_file(*, actor, file: HardshipFile, ended_on: dt.date, reason:
     file.is_active = False
     file.ended_on = ended_on
     file.end_reason = reason.strip()[:200]
+    check_fields(file)
     file.save()
     ModelWorker.objects.filter(pk=worker.pk).update(in_hardship=False)
     record(

@@ -41,3 +41,35 @@ def _export(job) -> dict:
 
 def filters_params(filters: selectors.ListFilters) -> dict:
     return dataclasses.asdict(filters)
+
+
+def export_list(*, actor, filters, description: str, unmasked: bool, columns, ip: str | None):
+    """The list as filtered, for the page and the API alike: a small list at once as an .xlsx
+    download; a large one as a background job (returned) with a progress bar."""
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    from gongjiang.core.downloads import file_download
+    from gongjiang.core.jobs import start_job
+
+    limit = settings.GONGJIANG["EXPORT_INLINE_LIMIT"]
+    if selectors.filtered_model_workers(actor, filters)[: limit + 1].count() > limit:
+        return start_job(
+            actor=actor,
+            kind="export_roster",
+            title=_("Export of the model-worker roster"),
+            params={
+                "filters": filters_params(filters),
+                "description": description,
+                "unmasked": unmasked,
+                "columns": columns,
+                "ip": ip,
+            },
+            task=export_roster_task,
+        )
+    return file_download(
+        lambda path: services.export_roster(
+            actor=actor, filters=filters, description=description, unmasked=unmasked, dest=path, columns=columns
+        ),
+        exports.export_filename(),
+    )

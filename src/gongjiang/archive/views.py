@@ -29,12 +29,11 @@ from gongjiang.archive.forms import (
     RevokeForm,
 )
 from gongjiang.archive.models import FamilyMember, HardshipFile, Honour, ModelWorker
-from gongjiang.archive.tasks import export_roster_task, filters_params
+from gongjiang.archive.tasks import export_list
 from gongjiang.core.decorators import perm_required, section
-from gongjiang.core.downloads import file_download
 from gongjiang.core.errors import DomainError
 from gongjiang.core.forms import apply_errors
-from gongjiang.core.jobs import start_job
+from gongjiang.core.models import Job
 from gongjiang.core.pagination import KeysetPaginator
 
 PAGE_PARAMS = ("after", "before", "page")
@@ -96,36 +95,15 @@ def worker_export(request):
     columns = [c for c in request.POST.getlist("columns") if c in exports.COLUMN_KEYS] or None
     if unmasked and not permissions.has_perm(request.user, Perm.EXPORT_UNMASKED):
         raise PermissionDenied
-    description = form.describe()
-    count = selectors.filtered_model_workers(request.user, filters)[
-        : settings.GONGJIANG["EXPORT_INLINE_LIMIT"] + 1
-    ].count()
-    if count > settings.GONGJIANG["EXPORT_INLINE_LIMIT"]:
-        job = start_job(
-            actor=request.user,
-            kind="export_roster",
-            title=_("Export of the model-worker roster"),
-            params={
-                "filters": filters_params(filters),
-                "description": description,
-                "unmasked": unmasked,
-                "columns": columns,
-                "ip": request.META.get("REMOTE_ADDR"),
-            },
-            task=export_roster_task,
-        )
-        return redirect(job)
-    return file_download(
-        lambda path: services.export_roster(
-            actor=request.user,
-            filters=filters,
-            description=description,
-            unmasked=unmasked,
-            dest=path,
-            columns=columns,
-        ),
-        exports.export_filename(),
+    result = export_list(
+        actor=request.user,
+        filters=filters,
+        description=form.describe(),
+        unmasked=unmasked,
+        columns=columns,
+        ip=request.META.get("REMOTE_ADDR"),
     )
+    return redirect(result) if isinstance(result, Job) else result
 
 
 @login_required

@@ -7,9 +7,14 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongjiang.benefits.enums import LineState
+from gongjiang.accounts import permissions
+from gongjiang.accounts.audit import record
+from gongjiang.accounts.enums import AuditAction
+from gongjiang.accounts.permissions import Perm
+from gongjiang.benefits.enums import BatchState, LineState
 from gongjiang.benefits.models import Batch
 from gongjiang.core.masking import mask_account
 from gongjiang.core.xlsx import RosterWriter
@@ -54,6 +59,32 @@ def write_csv(batch: Batch, path: str, *, unmasked: bool) -> int:
             writer.writerow([line_id, _text(name), _text(number), _text(bank), f"{amount:.2f}", _text(purpose), period])
             n += 1
     return n
+
+
+def download(*, actor, batch: Batch, fmt: str):
+    """The bank file of an approved batch as a download (pages and API alike), audited; the
+    account numbers are unmasked only for a role that may see them."""
+    from gongjiang.core.downloads import file_download
+    from gongjiang.core.errors import DomainError
+
+    if batch.state not in (BatchState.APPROVED, BatchState.PAID, BatchState.PARTLY_FAILED):
+        raise DomainError(_("The bank file is available once the batch is approved."), code="conflict")
+    unmasked = permissions.has_perm(actor, Perm.REVEAL_ACCOUNT)
+    writer = write_xlsx if fmt == "xlsx" else write_csv
+    response = file_download(
+        lambda path: writer(batch, path, unmasked=unmasked), f"代发-{batch.pk}-{timezone.localtime():%Y%m%d}.{fmt}"
+    )
+    record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        obj=batch,
+        detail={
+            "file": f"bank.{fmt}",
+            "rows": batch.lines.filter(state=LineState.PENDING).count(),
+            "unmasked": unmasked,
+        },
+    )
+    return response
 
 
 def _text(value: str) -> str:

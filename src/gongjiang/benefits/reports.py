@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from gongjiang.benefits import entitlement, periods
 from gongjiang.benefits.models import LedgerEntry, Scheme
@@ -83,6 +84,14 @@ def _to_date(value):
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value)[:10])
+
+
+def report_span(scheme: Scheme, first: dt.date, last: dt.date) -> tuple[Scheme, dt.date, dt.date]:
+    """The scheme and the periods asked for; a period that has not begun is owed nothing yet."""
+    now = periods.start_of(timezone.localdate(), scheme.period, scheme.one_off_date)
+    first = periods.start_of(first, scheme.period, scheme.one_off_date)
+    last = min(periods.start_of(last, scheme.period, scheme.one_off_date), max(now, first))
+    return scheme, first, last
 
 
 def on_time_report(

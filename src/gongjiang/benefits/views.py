@@ -298,25 +298,11 @@ def batch_action(request, pk: int, action: str):
 @perm_required(Perm.VIEW_BATCHES)
 def bank_file(request, pk: int, fmt: str):
     batch = get_object_or_404(Batch.objects.select_related("scheme"), pk=pk)
-    if batch.state not in (BatchState.APPROVED, BatchState.PAID, BatchState.PARTLY_FAILED):
-        messages.error(request, _("The bank file is available once the batch is approved."))
+    try:
+        return bankfile.download(actor=request.user, batch=batch, fmt=fmt)
+    except DomainError as e:
+        messages.error(request, e.message)
         return redirect(batch)
-    unmasked = permissions.has_perm(request.user, Perm.REVEAL_ACCOUNT)
-    writer = bankfile.write_xlsx if fmt == "xlsx" else bankfile.write_csv
-    response = file_download(
-        lambda path: writer(batch, path, unmasked=unmasked), f"代发-{batch.pk}-{timezone.localtime():%Y%m%d}.{fmt}"
-    )
-    record(
-        actor=request.user,
-        action=AuditAction.EXPORT,
-        obj=batch,
-        detail={
-            "file": f"bank.{fmt}",
-            "rows": batch.lines.filter(state=LineState.PENDING).count(),
-            "unmasked": unmasked,
-        },
-    )
-    return response
 
 
 @perm_required(Perm.VIEW_BATCHES)
@@ -342,12 +328,7 @@ def _report_form(request):
 
 
 def _report_span(d):
-    """The scheme and its periods from the form; a period that has not begun is owed nothing yet."""
-    scheme = d["scheme"]
-    now = periods.start_of(timezone.localdate(), scheme.period, scheme.one_off_date)
-    first = periods.start_of(d["first"], scheme.period, scheme.one_off_date)
-    last = min(periods.start_of(d["last"], scheme.period, scheme.one_off_date), max(now, first))
-    return scheme, first, last
+    return reports.report_span(d["scheme"], d["first"], d["last"])
 
 
 @perm_required(Perm.VIEW_BATCHES)

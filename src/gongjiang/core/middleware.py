@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.utils.translation import gettext as _
 
 from gongjiang.core import context
 
@@ -57,3 +59,25 @@ class LanguageMiddleware:
             response = self.get_response(request)
             response.headers.setdefault("Content-Language", language)
             return response
+
+
+class NulCharacterMiddleware:
+    """A NUL character (``%00``) in the address's query is refused at the door: PostgreSQL
+    cannot compare text with it, so a search for it would be a server error, not an answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            message = _("The address contains a character that is not allowed.")
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"code": "bad_request", "message": str(message)},
+                    status=400,
+                    json_dumps_params={"ensure_ascii": False},
+                )
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

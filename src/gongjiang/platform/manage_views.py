@@ -51,17 +51,10 @@ from gongjiang.platform.models import (
 from gongjiang.platform.views import _form_page, _problem
 
 
-def _reader(user) -> bool:
-    """Who reads the running of the platform: the federation, its reviewers and the auditor."""
-    return any(permissions.has_perm(user, p) for p in (Perm.MANAGE_PLATFORM, Perm.SCORE_UNITS)) or (
-        permissions.has_perm(user, Perm.VIEW_PLATFORM) and permissions.has_perm(user, Perm.VIEW_ALL_RECORDS)
-    )
-
-
 def reader_required(view):
     @perm_required(Perm.VIEW_PLATFORM)
     def wrapped(request, *args, **kwargs):
-        if not _reader(request.user):
+        if not selectors.may_read_running(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

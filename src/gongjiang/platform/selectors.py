@@ -136,3 +136,35 @@ def overview(today: dt.date) -> dict:
         "inspections": inspections,
         "applying": applying,
     }
+
+
+def may_read_running(user) -> bool:
+    """Who reads the running of the platform: the federation, its reviewers and the auditor."""
+    return any(permissions.has_perm(user, p) for p in (Perm.MANAGE_PLATFORM, Perm.SCORE_UNITS)) or (
+        permissions.has_perm(user, Perm.VIEW_PLATFORM) and permissions.has_perm(user, Perm.VIEW_ALL_RECORDS)
+    )
+
+
+def filter_units(qs: QuerySet, *, status: str = "", tier: str = "", q: str = "", stars=None, union=None) -> QuerySet:
+    """The unit list's filters (page and API): no status means the established units, "all"
+    every status; the search looks in the name, plaque number, leader and field."""
+    if status == "":
+        qs = qs.filter(status__in=ESTABLISHED)
+    elif status != "all":
+        qs = qs.filter(status=status)
+    if tier:
+        qs = qs.filter(tier=tier)
+    if stars is not None:
+        qs = qs.filter(stars=stars)
+    if union is not None:
+        qs = qs.filter(union_id=union)
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(
+            Q(name__contains=q)
+            | Q(plaque_number__icontains=q)
+            | Q(leader_name__contains=q)
+            | Q(leader__name__startswith=q)
+            | Q(field__contains=q)
+        )
+    return qs

@@ -96,6 +96,15 @@ def may_keep_unit(user, unit: Unit) -> bool:
     return permissions.has_perm(user, Perm.KEEP_UNITS) and may_see_unit(user, unit)
 
 
+def may_edit_unit(user, unit: Unit) -> bool:
+    """What a unit is: the federation edits it; a union only its own application still under review."""
+    return permissions.has_perm(user, Perm.MANAGE_PLATFORM) or (
+        unit.status == UnitStatus.APPLYING
+        and permissions.has_perm(user, Perm.APPLY_UNITS)
+        and may_keep_unit(user, unit)
+    )
+
+
 def _require_keep(actor, unit: Unit) -> None:
     if not may_keep_unit(actor, unit):
         raise PermissionDenied(_("You may not change this unit."))

@@ -23,7 +23,7 @@ from gongjiang.core.errors import DomainError
 from gongjiang.core.forms import apply_errors
 from gongjiang.core.pagination import KeysetPaginator
 from gongjiang.platform import evaluation, funding, plaques, selectors, services
-from gongjiang.platform.enums import ESTABLISHED, CaseState, Have, InspectionState, Tier, UnitStatus
+from gongjiang.platform.enums import CaseState, Have, InspectionState, Tier, UnitStatus
 from gongjiang.platform.forms import (
     AchievementForm,
     AwardForm,
@@ -67,15 +67,6 @@ def _unit(request, pk: int, *, keep: bool = False) -> Unit:
     if keep and not services.may_keep_unit(request.user, unit):
         raise PermissionDenied(_("You may not change this unit."))
     return unit
-
-
-def _may_edit(user, unit: Unit) -> bool:
-    """What a unit is: the federation edits it; a union only its own application still under review."""
-    return permissions.has_perm(user, Perm.MANAGE_PLATFORM) or (
-        unit.status == UnitStatus.APPLYING
-        and permissions.has_perm(user, Perm.APPLY_UNITS)
-        and services.may_keep_unit(user, unit)
-    )
 
 
 def _form_page(request, form, *, heading, unit=None, back=None, multipart=False, explain=""):
@@ -140,22 +131,7 @@ def unit_list(request):
     form = UnitFilterForm(request.GET or None)
     qs = selectors.visible_units(request.user).select_related("leader", "union")
     f = form.cleaned_data if form.is_valid() else {}
-    status = f.get("status") or ""
-    if status == "":
-        qs = qs.filter(status__in=ESTABLISHED)
-    elif status != "all":
-        qs = qs.filter(status=status)
-    if f.get("tier"):
-        qs = qs.filter(tier=f["tier"])
-    q = (f.get("q") or "").strip()
-    if q:
-        qs = qs.filter(
-            Q(name__contains=q)
-            | Q(plaque_number__icontains=q)
-            | Q(leader_name__contains=q)
-            | Q(leader__name__startswith=q)
-            | Q(field__contains=q)
-        )
+    qs = selectors.filter_units(qs, status=f.get("status") or "", tier=f.get("tier") or "", q=f.get("q") or "")
     page = KeysetPaginator(["-id"], page_size=50).paginate(
         qs,
         after=request.GET.get("after", ""),
@@ -221,7 +197,7 @@ def unit_create(request):
 @section("platform_units")
 def unit_edit(request, pk: int):
     unit = _unit(request, pk)
-    if not _may_edit(request.user, unit):
+    if not services.may_edit_unit(request.user, unit):
         raise PermissionDenied(_("You may not change this unit."))
     initial = {k: getattr(unit, k) for k in services.UNIT_FIELDS}
     form = UnitForm(request.POST or None, user=request.user, editing=True, initial=initial)

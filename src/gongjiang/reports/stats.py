@@ -155,3 +155,41 @@ def dashboard(user, as_of: dt.date | None = None) -> Dashboard:
 
 def dashboard_years(user, as_of: dt.date) -> dict[int, dict[int, int]]:
     return _honours_by_year(user, as_of)
+
+
+def api_summary(user, as_of: dt.date) -> dict:
+    """The dashboard as plain data (the API's /stats/dashboard), with the article's sentence."""
+    d = dashboard(user, as_of)
+    h = d.headline
+    return {
+        "as_of": d.as_of,
+        "sentence": (
+            f"市以上劳模 {h.municipal_and_above} 人（其中：全国劳模 {h.national} 人；"
+            f"省（部）级劳模 {h.provincial} 人；市级劳模 {h.municipal} 人）"
+        ),
+        "total": d.total_records,
+        "by_level": {
+            "national": h.national,
+            "provincial": h.provincial,
+            "municipal": h.municipal,
+            "district": h.district,
+        },
+        "by_status": {status: sum(levels.values()) for status, levels in d.by_status.items()},
+        "by_union": [
+            {
+                "union_id": r["union"].pk if r["union"] else None,
+                "union": r["union"].name if r["union"] else "",
+                "national": r["national"],
+                "provincial": r["provincial"],
+                "municipal": r["municipal"],
+                "municipal_and_above": r["municipal_and_above"],
+                "total": r["total"],
+            }
+            for r in d.by_union
+        ],
+        "honours_by_year": [
+            {"year": year, **{str(level): n for level, n in levels.items()}}
+            for year, levels in sorted(d.honours_by_year.items())
+        ],
+        "in_hardship": d.in_hardship,
+    }

@@ -189,13 +189,17 @@ def undo(request, pk: int):
 
 @perm_required(Perm.EDIT_RECORDS)
 def errors(request, pk: int):
-    ri = _import(request, pk)
+    return errors_download(request.user, _import(request, pk))
+
+
+def errors_download(user, ri):
+    """The rejected rows as they were, with a reason column (page and API); the download is audited."""
     if not ri.counts.get(RowAction.REJECT):
         raise Http404
     response = file_download(
         lambda path: services.write_errors(ri, path), f"需修改的行-{ri.pk}-{timezone.localtime():%Y%m%d}.xlsx"
     )
-    record(actor=request.user, action=AuditAction.DOWNLOAD, obj=ri, detail={"file": "errors"})
+    record(actor=user, action=AuditAction.DOWNLOAD, obj=ri, detail={"file": "errors"})
     return response
 
 

@@ -1,0 +1,82 @@
+"""What every router shares: the error schema, cursor pages, and small converters."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Generic, TypeVar
+
+from ninja import Schema
+from pydantic import Field, WithJsonSchema
+
+from gongjiang.core.pagination import KeysetPaginator
+
+MAX_LIMIT = 200
+
+
+def decimal_schema(integer_digits: int, places: int, *, negative: bool = False, example: str = "") -> dict:
+    """The JSON schema of a decimal in a request: a string ("1280.50") or a whole number."""
+    sign = "-?" if negative else ""
+    bound = 10**integer_digits - 1
+    text = {"type": "string", "pattern": rf"^{sign}\d{{1,{integer_digits}}}(\.\d{{1,{places}}})?$"}
+    if example:
+        text["examples"] = [example]
+    return {"anyOf": [text, {"type": "integer", "minimum": -bound if negative else 0, "maximum": bound}]}
+
+
+def decimal_input(integer_digits: int, places: int, *, negative: bool = False, example: str = ""):
+    """A decimal in a request. The schema says exactly what is accepted, so generated clients
+    (and the fuzzer) send only values the database can hold; pydantic checks the same limits."""
+    return Annotated[
+        Decimal,
+        Field(max_digits=integer_digits + places, decimal_places=places, **({} if negative else {"ge": 0})),
+        WithJsonSchema(decimal_schema(integer_digits, places, negative=negative, example=example)),
+    ]
+
+
+# Money (yuan and fen) that may be negative, as a correction is; an amount or income that may not.
+Money = decimal_input(10, 2, negative=True, example="1280.50")
+Amount = decimal_input(10, 2, example="3200.00")
+
+
+T = TypeVar("T")
+
+
+class Page(Schema, Generic[T]):
+    """One cursor page: ``next`` is the ``cursor`` of the following page (null on the last);
+    ``count`` is exact up to a cap, ``count_capped`` says when it stopped counting."""
+
+    items: list[T]
+    next: str | None
+    count: int
+    count_capped: bool
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]] | None = None
+
+
+# The statuses every authenticated operation may answer besides its success.
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+WRITE_ERRORS = {**ERRORS, 409: ErrorOut}
+
+
+def page(qs, ordering: list[str], *, cursor: str | None, limit: int, serialize) -> dict[str, Any]:
+    """One cursor page of ``qs`` in ``ordering`` (keyset: fast at any depth), items serialized."""
+    limit = max(1, min(int(limit or 50), MAX_LIMIT))
+    result = KeysetPaginator(ordering, page_size=limit).paginate(qs, after=cursor or "")
+    return {
+        "items": [serialize(obj) for obj in result.items],
+        "next": result.next_cursor if result.has_next else None,
+        "count": result.count,
+        "count_capped": result.count_capped,
+    }
+
+
+def choice(value, enum) -> str:
+    """The label of a choice, in the request's language."""
+    try:
+        return str(enum(value).label)
+    except ValueError:
+        return ""

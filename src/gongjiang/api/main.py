@@ -1,0 +1,275 @@
+"""The JSON API under /api/v1/: authentication, errors in one shape, rate and size limits.
+
+Every endpoint calls the same service functions and scoped querysets as the pages, so a
+grassroots union's token sees only that union, masking follows the role, and reveals and
+exports are audited exactly as in the UI.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+from ninja import NinjaAPI, Swagger
+from ninja.errors import AuthenticationError, HttpError, Throttled
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
+from ninja.renderers import JSONRenderer
+from ninja.security import APIKeyHeader, HttpBearer, django_auth
+from ninja.throttling import SimpleRateThrottle
+
+from gongjiang.api import services as token_services
+from gongjiang.core import context
+from gongjiang.core.errors import DomainError
+
+DESCRIPTION = """
+工匠（Gongjiang）系统的数据接口：劳模档案、花名册导入、待遇发放、“三创”平台与统计。
+
+权限与网页完全一致：基层工会的令牌只能看到本工会的人员；身份证号、电话默认脱敏，查看完整信息、导出都记入审计日志；
+发放批次的制作人不能审批自己制作的批次。
+
+## 示例：用两个用户的令牌生成并审批一个发放批次
+
+1. 登录网页，在左下角“API 令牌”页面新建令牌（令牌只显示一次，请妥善保存）。以下用 `$T1`（制作人）和 `$T2`（审批人）表示两个用户的令牌。
+2. 列出全国劳模：
+
+```bash
+curl -H "Authorization: Bearer $T1" "http://127.0.0.1:8000/api/v1/model-workers?level=1"
+```
+
+3. 查看待遇项目，生成 2026 年 11 月的批次，并提交审批：
+
+```bash
+curl -H "Authorization: Bearer $T1" http://127.0.0.1:8000/api/v1/schemes
+curl -X POST -H "Authorization: Bearer $T1" -H "Content-Type: application/json" \\
+     -d '{"period": "2026-11-01"}' http://127.0.0.1:8000/api/v1/schemes/1/batches
+curl -X POST -H "Authorization: Bearer $T1" http://127.0.0.1:8000/api/v1/batches/42/submit
+```
+
+4. 制作人自己审批会被拒绝（403，`{"code": "forbidden", ...}`）；由另一位用户审批：
+
+```bash
+curl -X POST -H "Authorization: Bearer $T2" http://127.0.0.1:8000/api/v1/batches/42/approve
+```
+
+## 约定
+
+- 认证：`Authorization: Bearer <令牌>`（或浏览器已登录的会话，写操作需 CSRF）。
+- 列表用游标分页：响应中的 `next` 作为下一次请求的 `cursor` 参数。
+- 文本中不能含有 NUL 字符（`\\u0000`）：在请求体中返回 422，在网址中返回 400。
+- 错误统一为 `{"code": "...", "message": "中文说明", "fields": {"字段": ["说明"]}}`：
+  400 请求格式错误、401 未认证、403 无权限、404 不存在或不在您的范围、409 状态冲突、413 请求过大、422 数据不合规、429 请求过于频繁。
+"""
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer gj_…``: the user's token; the request acts as that user."""
+
+    openapi_description = "个人 API 令牌（在“API 令牌”页面创建）"
+
+    def authenticate(self, request, token):
+        found = token_services.resolve(token, ip=context.client_ip(request))
+        if found is None:
+            return None
+        request.user = found.user
+        request.api_token = found
+        # Every audit entry written during this request names the token.
+        context._current.set(dataclasses.replace(context.current(), token_id=found.pk))
+        return found.user
+
+
+class SessionAuth(APIKeyHeader):
+    """The browser's own session (the product's pages), with Django's CSRF check for writes."""
+
+    param_name = "X-CSRFToken"
+    openapi_description = "已登录网页的会话（写操作需 X-CSRFToken）"
+
+    def __call__(self, request):
+        return django_auth(request)
+
+    def authenticate(self, request, key):  # pragma: no cover - __call__ does the work
+        return None
+
+
+class UserRateThrottle(SimpleRateThrottle):
+    """Requests per token (or per signed-in user); anonymous calls per address."""
+
+    scope = "user"
+
+    def get_rate(self):
+        return settings.GONGJIANG["API_RATE"]
+
+    def allow_request(self, request):
+        # Read the rate on every request (not once at start-up) so a changed setting applies.
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+    def get_cache_key(self, request):
+        token = getattr(request, "api_token", None)
+        if token is not None:
+            ident = f"token:{token.pk}"
+        elif getattr(request, "user", None) is not None and request.user.is_authenticated:
+            ident = f"user:{request.user.pk}"
+        else:
+            ident = f"ip:{self.get_ident(request)}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class StrictJSONParser(Parser):
+    """JSON bodies without the NUL character (``\\u0000``): PostgreSQL text cannot hold it, and
+    no value in this system needs it. Forms refuse it the same way (Django's form fields)."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if _has_nul(data):
+            raise DjangoValidationError(_("Text may not contain the NUL character (\\u0000)."))
+        return data
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}  # readable Chinese in logs and curl output
+
+
+api = NinjaAPI(
+    renderer=ChineseJSONRenderer(),
+    parser=StrictJSONParser(),
+    title="工匠 Gongjiang API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api-1",
+    auth=[TokenAuth(), SessionAuth()],
+    throttle=[UserRateThrottle()],
+    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": True}),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def error(request, status: int, code: str, message, fields: dict | None = None):
+    body = {"code": code, "message": str(message)}
+    if fields:
+        body["fields"] = {k: [str(m) for m in v] for k, v in fields.items()}
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_validation(request, exc: DjangoValidationError):
+    if hasattr(exc, "error_dict"):
+        fields = {("__all__" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
+        first = next(iter(fields.values()))[0] if fields else _("The data is not valid.")
+        return error(request, 422, "invalid", first, fields)
+    return error(request, 422, "invalid", " ".join(exc.messages))
+
+
+@api.exception_handler(NinjaValidationError)
+def on_schema_validation(request, exc: NinjaValidationError):
+    fields: dict[str, list] = {}
+    malformed = False
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "payload", "form")]
+        if err.get("type") in ("json_invalid", "model_attributes_type") and not loc:
+            malformed = True
+        fields.setdefault(".".join(loc) or "__all__", []).append(_api_message(err))
+    if malformed:
+        return error(request, 400, "bad_request", _("The request body is not valid JSON."))
+    return error(request, 422, "invalid", _("Some values are missing or not valid."), fields)
+
+
+def _api_message(err: dict) -> str:
+    kind = err.get("type", "")
+    if kind == "missing":
+        return str(pgettext("api", "This field is required."))
+    if kind.startswith(("int_", "float_", "decimal_")):
+        return str(pgettext("api", "Enter a number."))
+    if kind.startswith("date"):
+        return str(_("Enter a date as YYYY-MM-DD."))
+    if kind.startswith(("string_too_long",)):
+        return str(_("The text is too long."))
+    if kind in ("enum", "literal_error"):
+        return str(_("Choose one of the allowed values."))
+    return str(_("This value is not valid."))
+
+
+@api.exception_handler(DomainError)
+def on_domain(request, exc: DomainError):
+    status = {"conflict": 409, "forbidden": 403}.get(exc.code, 422)
+    code = {"conflict": "conflict", "forbidden": "forbidden"}.get(exc.code, "invalid")
+    fields = {exc.field: [exc.message]} if exc.field else None
+    return error(request, status, code, exc.message, fields)
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc: PermissionDenied):
+    return error(request, 403, "forbidden", str(exc) or _("You may not do this."))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error(request, 404, "not_found", _("Not found, or not yours to see."))
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return error(request, 401, "unauthenticated", _("Sign in, or send a valid API token: Authorization: Bearer …"))
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request, exc: Throttled):
+    response = error(request, 429, "throttled", _("Too many requests; wait a moment and try again."))
+    if exc.wait:
+        response["Retry-After"] = str(int(exc.wait) + 1)
+    return response
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    if exc.status_code == 400 and isinstance(exc.__cause__, DjangoValidationError):
+        return on_validation(request, exc.__cause__)  # the body was JSON, but a value is refused
+    if exc.status_code == 400:  # django-ninja could not read the body (its text is English)
+        return error(request, 400, "bad_request", _("The request could not be read: send valid JSON."))
+    code = {
+        400: "bad_request",
+        401: "unauthenticated",
+        403: "forbidden",
+        404: "not_found",
+        409: "conflict",
+        413: "too_large",
+        422: "invalid",
+        429: "throttled",
+    }.get(exc.status_code, "error")
+    return error(request, exc.status_code, code, exc.message)
+
+
+REQUEST_TOO_LARGE = gettext_lazy("The request is too large.")
+
+
+def register() -> NinjaAPI:
+    """Mount every router once (imports here keep the module import cheap and cycle-free)."""
+    if getattr(api, "_gongjiang_registered", False):
+        return api
+    from gongjiang.api.routers import archive, benefits, platform, rosters, stats, tokens
+
+    api.add_router("/", tokens.router)
+    api.add_router("/", archive.router)
+    api.add_router("/", rosters.router)
+    api.add_router("/", benefits.router)
+    api.add_router("/", platform.router)
+    api.add_router("/", stats.router)
+    api._gongjiang_registered = True
+    return api

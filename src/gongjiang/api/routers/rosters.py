@@ -1,0 +1,242 @@
+"""Roster import (花名册导入) through the API: upload, the preview, confirm, progress, undo."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+from pydantic import Field, WithJsonSchema
+
+from gongjiang.accounts import permissions
+from gongjiang.accounts.models import Organisation
+from gongjiang.accounts.permissions import Perm
+from gongjiang.api.common import ERRORS, WRITE_ERRORS, Page, page
+from gongjiang.api.routers.archive import JobOut, job_out
+from gongjiang.core.downloads import file_download
+from gongjiang.core.masking import mask_id_number
+from gongjiang.rosters import services, tasks
+from gongjiang.rosters.models import ImportRow, RosterImport, RowAction
+
+router = Router(tags=["花名册导入"])
+
+
+class ImportOut(Schema):
+    id: int
+    file: str
+    size: int
+    status: str
+    status_label: str
+    message: str
+    sheet: str
+    header_row: int | None
+    headers: list[str]
+    mapping: list[str]
+    counts: dict[str, int]
+    default_union_id: int | None
+    created_by: str | None
+    created_at: dt.datetime
+    applied_at: dt.datetime | None
+    undone_at: dt.datetime | None
+    job: JobOut | None
+
+
+def import_out(ri: RosterImport) -> dict:
+    return {
+        "id": ri.pk,
+        "file": ri.original_name,
+        "size": ri.size,
+        "status": ri.status,
+        "status_label": str(ri.get_status_display()),
+        "message": ri.message,
+        "sheet": ri.sheet,
+        "header_row": ri.header_row,
+        "headers": [str(h) for h in ri.headers or []],
+        "mapping": list(ri.mapping or []),
+        "counts": {k: int(v) for k, v in (ri.counts or {}).items()},
+        "default_union_id": ri.default_union_id,
+        "created_by": ri.created_by.username if ri.created_by_id else None,
+        "created_at": ri.created_at,
+        "applied_at": ri.applied_at,
+        "undone_at": ri.undone_at,
+        "job": job_out(ri.job) if ri.job_id else None,
+    }
+
+
+def _require(request) -> None:
+    if not permissions.has_perm(request.user, Perm.EDIT_RECORDS):
+        raise PermissionDenied(_("You may not import rosters."))
+
+
+def _import(request, pk: int) -> RosterImport:
+    _require(request)
+    return get_object_or_404(services.visible_imports(request.user).select_related("job"), pk=pk)
+
+
+@router.post(
+    "/rosters",
+    response={201: ImportOut, **WRITE_ERRORS, 413: dict},
+    summary="上传花名册（.xlsx/.xls/.ods/.csv）；后台读取，进度见 job",
+)
+def upload(request, file: File[UploadedFile] = None, default_union: Form[int] = None):  # no null in a form
+    _require(request)
+    if not file:  # absent, or empty (a multipart client may send an empty part)
+        raise ValidationError({"file": [_("Choose the file.")]})
+    union = None
+    if default_union is not None:
+        union = Organisation.objects.filter(pk=default_union, parent__isnull=False).first()
+        if union is None or not permissions.may_use_union(request.user, union):
+            raise Http404
+    ri = services.upload(actor=request.user, name=file.name, data=file.read(), default_union=union, via="api")
+    tasks.start_parse(actor=request.user, ri=ri)
+    ri.refresh_from_db()
+    return Status(201, import_out(ri))
+
+
+@router.get("/rosters/template", response={200: None, **ERRORS}, summary="空白导入模板（含下拉选项）")
+def template(request):
+    from gongjiang.rosters.template import write_template
+
+    _require(request)
+    return file_download(lambda path: write_template(path, user=request.user), "劳模花名册导入模板.xlsx")
+
+
+ImportPage = Page[ImportOut]
+
+
+@router.get("/rosters", response={200: ImportPage, **ERRORS}, summary="导入记录")
+def imports(request, cursor: str = "", limit: int = 50):
+    _require(request)
+    return page(
+        services.visible_imports(request.user).select_related("job"),
+        ["-id"],
+        cursor=cursor,
+        limit=limit,
+        serialize=import_out,
+    )
+
+
+@router.get("/rosters/{int:import_id}", response={200: ImportOut, **ERRORS}, summary="一次导入：状态、进度与各类行数")
+def roster_import(request, import_id: int):
+    return import_out(_import(request, import_id))
+
+
+class RowOut(Schema):
+    row_number: int
+    person: int
+    action: str
+    name: str
+    id_number: str  # masked
+    problems: list[dict]
+    changes: dict
+    candidate_id: int | None
+    decision: str
+
+
+RowPage = Page[RowOut]
+
+
+def _row_out(ri: RosterImport):
+    index = {key: i for i, key in enumerate(ri.mapping or []) if key}
+
+    def cell(row, key):
+        i = index.get(key)
+        return row.cells[i] if i is not None and i < len(row.cells) and row.cells[i] is not None else ""
+
+    def serialize(row: ImportRow) -> dict:
+        id_number = str(cell(row, "id_number"))
+        changes = dict(row.changes or {})
+        for key in ("id_number", "phone"):
+            if key in changes:  # the preview never shows a value in clear
+                changes[key] = [mask_id_number(v) if key == "id_number" else "****" for v in changes[key]]
+        return {
+            "row_number": row.row_number,
+            "person": row.person,
+            "action": row.action,
+            "name": str(cell(row, "name")),
+            "id_number": mask_id_number(id_number) if len(id_number) == 18 else id_number,
+            "problems": row.problems or [],
+            "changes": changes,
+            "candidate_id": row.candidate_id,
+            "decision": row.decision,
+        }
+
+    return serialize
+
+
+@router.get(
+    "/rosters/{int:import_id}/rows",
+    response={200: RowPage, **ERRORS},
+    summary="预览：每一行将做什么（新建、更新、不变、待确认、拒绝及原因）",
+)
+def rows(request, import_id: int, action: str = "", cursor: str = "", limit: int = 50):
+    ri = _import(request, import_id)
+    qs = ImportRow.objects.filter(roster_import=ri)
+    if action:
+        if action not in RowAction.values:
+            raise Http404
+        qs = qs.filter(action=action)
+    return page(qs, ["row_number", "id"], cursor=cursor, limit=limit, serialize=_row_out(ri))
+
+
+class ConfirmIn(Schema):
+    # For each candidate (a row without an ID number that matches a record on name and birth
+    # date), by its row number: "merge" to update that record, "new" for a new one, "skip" to leave the row out.
+    decisions: Annotated[
+        dict[Annotated[str, Field(pattern=r"^\d{1,9}$")], Literal["merge", "new", "skip"]],
+        WithJsonSchema(
+            {
+                "type": "object",
+                "patternProperties": {r"^\d{1,9}$": {"type": "string", "enum": ["merge", "new", "skip"]}},
+                "additionalProperties": False,
+                "examples": [{"12": "merge", "15": "new"}],
+            }
+        ),
+    ] = {}
+
+
+@router.post(
+    "/rosters/{int:import_id}/confirm",
+    response={200: ImportOut, **WRITE_ERRORS},
+    summary="确认导入（在后台一次性执行；进度见 job）",
+)
+def confirm(request, import_id: int, payload: ConfirmIn):
+    ri = _import(request, import_id)
+    decisions = {int(k): v for k, v in payload.decisions.items()}
+    ri = services.confirm(actor=request.user, ri=ri, decisions=decisions)
+    tasks.start_apply(actor=request.user, ri=ri)
+    return import_out(_import(request, import_id))
+
+
+@router.post(
+    "/rosters/{int:import_id}/cancel", response={200: ImportOut, **WRITE_ERRORS}, summary="取消导入（不做任何修改）"
+)
+def cancel(request, import_id: int):
+    services.cancel(actor=request.user, ri=_import(request, import_id))
+    return import_out(_import(request, import_id))
+
+
+@router.post(
+    "/rosters/{int:import_id}/undo",
+    response={200: ImportOut, **WRITE_ERRORS},
+    summary="撤销导入（此后记录未被他人修改时）",
+)
+def undo(request, import_id: int):
+    services.undo(actor=request.user, ri=_import(request, import_id))
+    return import_out(_import(request, import_id))
+
+
+@router.get(
+    "/rosters/{int:import_id}/errors",
+    response={200: None, **ERRORS},
+    summary="下载被拒绝的行（原样，加“原因”列），改正后可再次导入",
+)
+def errors(request, import_id: int):
+    from gongjiang.rosters.views import errors_download
+
+    return errors_download(request.user, _import(request, import_id))
