@@ -32,6 +32,7 @@ def people(union_a, union_b):
 
 ANONYMOUS_GETS = [
     "/me",
+    "/tokens",
     "/organisations",
     "/model-workers",
     "/model-workers/1",
@@ -353,3 +354,39 @@ def test_the_nul_character_is_refused_in_bodies_and_addresses(api_for, staff_use
     assert (query.status_code, query.json()["code"]) == (400, "bad_request")
     client.force_login(staff_user)
     assert client.get("/archive/?q=%00").status_code == 400
+
+
+def test_a_user_lists_and_revokes_their_own_tokens_only(client, staff_user, union_user):
+    _mine, text = token_services.create_token(actor=staff_user, name="统计报送")
+    leaked, _text = token_services.create_token(actor=staff_user, name="旧脚本")
+    theirs, _other = token_services.create_token(actor=union_user, name="工会")
+    api = ApiClient(client, text)
+    listed = api.get("/tokens").json()
+    assert [(t["name"], t["current"], t["active"]) for t in listed] == [
+        ("旧脚本", False, True),
+        ("统计报送", True, True),
+    ]
+    assert all("key_hash" not in t for t in listed)
+    assert api.post(f"/tokens/{theirs.pk}/revoke").status_code == 404
+    revoked = api.post(f"/tokens/{leaked.pk}/revoke").json()
+    assert (revoked["active"], revoked["revoked_at"] is not None) == (False, True)
+    assert AuditEntry.objects.filter(object_type="api.apitoken", object_id=str(leaked.pk)).exists()
+
+
+def test_the_list_and_a_record_make_as_many_queries_for_one_person_as_for_twelve(api_for, staff_user, union_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = api_for(staff_user)
+    api.get("/me")  # the token's first use is recorded (an UPDATE); later ones within a minute are not
+
+    def count(path):
+        with CaptureQueriesContext(connection) as ctx:
+            assert api.get(path).status_code == 200
+        return len(ctx.captured_queries)
+
+    first = ModelWorkerFactory(union=union_a, with_level=Level.NATIONAL)
+    one = (count("/model-workers"), count(f"/model-workers/{first.pk}"))
+    for _ in range(11):
+        ModelWorkerFactory(union=union_a, with_level=Level.PROVINCIAL)
+    assert (count("/model-workers"), count(f"/model-workers/{first.pk}")) == one

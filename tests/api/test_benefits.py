@@ -273,3 +273,32 @@ def test_accounts_holds_and_an_audited_reveal(api_for, staff_user, scheme, peopl
     assert (hold.status_code, hold.json()["reason_label"]) == (201, "失去联系")
     ended = api.post(f"/holds/{hold.json()['id']}/end", {"ends_on": "2026-11-30"}).json()
     assert ended["ends_on"] == "2026-11-30"
+
+
+def test_batch_lines_and_the_ledger_make_a_fixed_number_of_queries(api_for, staff_user, approver, scheme, union_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = api_for(staff_user)
+    api.get("/me")  # the token's first use is recorded (an UPDATE); later ones within a minute are not
+
+    def counts(batch_id):
+        out = []
+        for path in (f"/batches/{batch_id}/lines", f"/batches/{batch_id}", "/ledger", "/batches"):
+            with CaptureQueriesContext(connection) as ctx:
+                assert api.get(path).status_code == 200
+            out.append(len(ctx.captured_queries))
+        return out
+
+    def paid_batch(period):
+        batch = services.generate_batch(actor=staff_user, scheme=scheme, period=period)
+        services.submit_batch(actor=staff_user, batch=batch)
+        services.approve_batch(actor=approver, batch=batch)
+        services.pay_all(actor=staff_user, batch=batch, paid_on=period, reference="BK")
+        return batch
+
+    retiree(union_a, actor=staff_user, name="一")
+    small = counts(paid_batch(dt.date(2026, 10, 1)).pk)
+    for n in range(9):
+        retiree(union_a, actor=staff_user, name=f"多{n}")
+    assert counts(paid_batch(NOV).pk) == small
