@@ -390,3 +390,32 @@ def test_the_list_and_a_record_make_as_many_queries_for_one_person_as_for_twelve
     for _ in range(11):
         ModelWorkerFactory(union=union_a, with_level=Level.PROVINCIAL)
     assert (count("/model-workers"), count(f"/model-workers/{first.pk}")) == one
+
+
+def test_the_roster_preview_masks_every_id_cell_and_phone_as_the_page_does(api_for, staff_user, union_a):
+    from tests.rosters.conftest import Importer
+    from tests.rosters.test_views import masking_roster
+
+    data, masked, raw = masking_roster(union_a)
+    ri = Importer(staff_user, union_a).preview(data)
+    items = api_for(staff_user).get(f"/rosters/{ri.pk}/rows").json()["items"]
+    assert {r["name"]: r["id_number"] for r in items} == masked
+    assert [r["changes"] for r in items if r["name"] == "老号"] == [{"phone": ["138****1111", "139****2222"]}]
+    assert [value for value in raw if value in str(items)] == []
+
+
+def test_a_roster_goes_only_into_an_active_grassroots_union(client, staff_user, federation, union_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import OrganisationFactory
+
+    closed = OrganisationFactory(name="已撤并工会", code="LX-009", parent=federation, is_active=False)
+    api = ApiClient(client, token_for(staff_user))
+    for union in (federation, closed):
+        response = client.post(
+            "/api/v1/rosters",
+            {"file": SimpleUploadedFile("名册.xlsx", _roster()), "default_union": union.pk},
+            headers=api.headers,
+        )
+        assert response.status_code == 404
+    assert RosterImport.objects.count() == 0

@@ -12,6 +12,7 @@ from gongjiang.accounts.models import AuditEntry
 from gongjiang.archive.enums import Level
 from gongjiang.benefits import services
 from gongjiang.benefits.models import Batch, LedgerEntry, PaymentAccount
+from gongjiang.core.masking import mask_account
 from tests.benefits.conftest import allowance_scheme, retiree
 from tests.factories import ModelWorkerFactory
 
@@ -146,7 +147,7 @@ def test_lines_mask_account_numbers_for_the_auditor(api_for, staff_user, auditor
     full = api_for(staff_user).get(f"/batches/{batch.pk}/lines").json()["items"]
     assert next((line["name"], line["amount"], line["account_number"]) for line in full) == ("国一", "300.00", number)
     masked = api_for(auditor_user).get(f"/batches/{batch.pk}/lines").json()["items"][0]["account_number"]
-    assert masked == services.masked(number)
+    assert masked == mask_account(number)
     assert masked != number
     # The auditor reads but may not act.
     assert api_for(auditor_user).post(f"/batches/{batch.pk}/submit").status_code == 403
@@ -241,7 +242,7 @@ def test_a_persons_treatment_follows_the_profiles_scope(api_for, staff_user, uni
     assert [(s["scheme"], s["due_now"], s["basis_now"]) for s in body["schemes"]] == [
         ("劳模荣誉津贴", "300.00", "退休 · 全国劳模 · 2016 年标准 ¥300")
     ]
-    assert body["accounts"][0]["account_number"] == services.masked(
+    assert body["accounts"][0]["account_number"] == mask_account(
         PaymentAccount.objects.get(model_worker=people["national"]).account_number
     )
     # Another union's person is not found; the union may not change treatment.
@@ -265,7 +266,7 @@ def test_accounts_holds_and_an_audited_reveal(api_for, staff_user, scheme, peopl
         {"bank": "农业银行", "account_number": "6228 4800 0000 0000 999", "holder": "国一", "valid_from": "2026-12-01"},
     )
     assert created.status_code == 201
-    assert created.json()["account_number"] == services.masked("6228480000000000999")
+    assert created.json()["account_number"] == mask_account("6228480000000000999")
     revealed = api.post(f"/accounts/{created.json()['id']}/reveal").json()
     assert revealed == {"account_number": "6228480000000000999"}
     assert AuditEntry.objects.filter(action=AuditAction.REVEAL, object_type="benefits.paymentaccount").count() == 1
@@ -302,3 +303,10 @@ def test_batch_lines_and_the_ledger_make_a_fixed_number_of_queries(api_for, staf
     for n in range(9):
         retiree(union_a, actor=staff_user, name=f"多{n}")
     assert counts(paid_batch(NOV).pk) == small
+
+
+def test_an_arrears_batch_takes_no_newly_entitled_people(api_for, staff_user, scheme, people):
+    api = api_for(staff_user)
+    arrears = api.post(f"/schemes/{scheme.pk}/arrears", {"first": "2026-10-01", "last": "2026-11-01"}).json()
+    response = api.post(f"/batches/{arrears['id']}/regenerate")
+    assert (response.status_code, response.json()["message"]) == (409, "只有常规批次可以补入新近符合条件的人。")

@@ -15,6 +15,7 @@ from gongjiang.api.routers.platform import router
 from gongjiang.archive.enums import Level
 from gongjiang.platform.enums import CaseKind, Have, Tier
 from gongjiang.platform.models import Allocation, Case, Evaluation, Unit
+from tests.api.conftest import ApiClient, token_for
 from tests.factories import ModelWorkerFactory
 from tests.platform.conftest import apply, established, points_for, run_round
 
@@ -777,3 +778,40 @@ def test_a_plan_with_an_unknown_weight_is_refused_before_the_service(api_for, st
     response = api_for(staff_user).post("/platform/funding-plans", {**PLAN, "tier_weights": {"gold": "9"}})
     assert (response.status_code, response.json()["code"]) == (422, "invalid")
     assert list(response.json()["fields"]) == ["tier_weights.gold.[key]"]
+
+
+def test_the_demo_states_the_articles_sentences_on_the_page_and_in_the_api(client, db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from gongjiang.accounts.models import User
+
+    call_command("demo", stdout=StringIO())
+    staff = User.objects.get(username="staff")
+    body = ApiClient(client, token_for(staff)).get("/stats/platform").json()
+    assert (body["studios"], body["star_posts"], body["standard_bearers"]) == (9, 14, 23)
+    assert body["sentence"] == "全区已建立 9 个工作室、14 个星级示范岗和 23 个标兵。"
+    assert body["results_sentence"] == (
+        "各工作室、星级示范岗主持或完成各级课题 32 项，完成自主开发新产品、技术 32 项，"
+        "获得各类科技奖项 51 项，获得集体、个人荣誉 211 次。"
+    )
+    client.force_login(staff)
+    page = client.get("/platform/").content.decode()
+    assert body["sentence"] in page
+    assert body["results_sentence"] in page
+
+
+def test_a_unit_whose_plaque_was_removed_has_no_certificate_to_print(api_for, client, staff_user, units):
+    from gongjiang.platform.enums import UnitStatus
+    from gongjiang.platform.models import Unit
+
+    bearer = units["bearer"]
+    api = api_for(staff_user)
+    pdf = api.get(f"/platform/units/{bearer.pk}/plaque.pdf")
+    assert (pdf.status_code, pdf["Content-Type"], pdf.content[:5]) == (200, "application/pdf", b"%PDF-")
+    Unit.objects.filter(pk=bearer.pk).update(status=UnitStatus.REMOVED)
+    assert api.get(f"/platform/units/{bearer.pk}/plaque.pdf").status_code == 404
+    client.force_login(staff_user)
+    assert client.get(f"/platform/units/{bearer.pk}/plaque.pdf").status_code == 404
+    assert 'id="plaque-pdf"' not in client.get(f"/platform/units/{bearer.pk}/").content.decode()

@@ -258,3 +258,15 @@ class HighestLevelProperty(TestCase):
             default=Level.NONE,
         )
         assert worker.highest_level == expected
+
+
+def test_an_id_number_clash_with_another_unions_record_does_not_name_that_person(union_user, union_b):
+    from gongjiang.archive import services as archive_services
+
+    theirs = ModelWorkerFactory(union=union_b, name="外会秘密")
+    with pytest.raises(ValidationError) as refused:
+        archive_services.create_model_worker(
+            actor=union_user,
+            data={"name": "王五", "union": union_user.organisation, "id_number": theirs.id_number},
+        )
+    assert refused.value.message_dict["id_number"] == ["其他工会的档案已使用此身份证号。"]

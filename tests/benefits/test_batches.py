@@ -299,3 +299,40 @@ def test_the_profile_counts_a_line_being_paid_as_not_owed(scheme, people, staff_
         Decimal("0"),
     )
     assert allowance["now"].words == "退休 · 全国劳模 · 2016 年标准 ¥300"
+
+
+def test_generating_again_keeps_a_removal_and_works_out_who_is_left_out_afresh(scheme, people, staff_user):
+    batch = services.generate_batch(actor=staff_user, scheme=scheme, period=NOV)
+    removed = batch.lines.get(model_worker=people["national"])
+    services.remove_line(actor=staff_user, line=removed, reason="本人放弃")
+    services.set_account(
+        actor=staff_user,
+        worker=people["no_account"],
+        bank="农业银行",
+        account_number="6228480000000000123",
+        holder="无卡",
+        valid_from=dt.date(2026, 11, 1),
+    )
+    again = services.generate_batch(actor=staff_user, scheme=scheme, period=NOV)
+    lines = {(line.model_worker.name, line.state) for line in again.lines.select_related("model_worker")}
+    assert lines == {("国一", LineState.REMOVED), ("省二", LineState.PENDING), ("无卡", LineState.PENDING)}
+    left = set(LeftOut.objects.filter(batch=again).values_list("model_worker__name", flat=True))
+    assert left == {"新退", "在职"}
+    assert (again.line_count, again.total, again.left_out_count) == (2, Decimal("280.00"), 2)
+
+
+def test_a_record_with_payments_cannot_be_merged_away_and_nothing_changes(scheme, people, staff_user, union_a):
+    from gongjiang.archive import services as archive_services
+    from gongjiang.archive.models import ModelWorker
+
+    services.generate_batch(actor=staff_user, scheme=scheme, period=NOV)
+    keep = ModelWorkerFactory(union=union_a, name="国一", id_number=None)
+    with pytest.raises(DomainError) as refused:
+        archive_services.merge_records(actor=staff_user, keep=keep, other=people["national"])
+    assert refused.value.message == "要合并的档案已有已发或正在发放的待遇，台账不能转移。请先与待遇经办人员核对处理。"
+    assert ModelWorker.objects.get(pk=people["national"].pk).archived_at is None
+    # Without payments, the account and any hold follow the person.
+    services.add_hold(actor=staff_user, worker=people["no_account"], reason="other", starts_on=dt.date(2026, 1, 1))
+    other_keep = ModelWorkerFactory(union=union_a, name="无卡", id_number=None)
+    archive_services.merge_records(actor=staff_user, keep=other_keep, other=people["no_account"])
+    assert other_keep.holds.count() == 1

@@ -106,11 +106,13 @@ def test_the_bank_file_waits_for_approval(client, scheme, people, staff_user):
     assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
 
 
-def return_file(rows: list[list]) -> io.BytesIO:
+def return_file(
+    rows: list[list], header=("行号", "户名", "交易金额", "处理结果", "交易日期", "交易流水号", "失败原因")
+):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["银行代发结果"])  # banks put a title above the header
-    sheet.append(["行号", "户名", "交易金额", "处理结果", "交易日期", "交易流水号", "失败原因"])
+    sheet.append(list(header))
     for row in rows:
         sheet.append(row)
     data = io.BytesIO()
@@ -269,3 +271,43 @@ def test_the_pages_make_the_same_number_of_queries_whatever_the_size(client, sch
             }
         )
     assert counts[0] == counts[1]
+
+
+def _return_by_account(rows):
+    return return_file(rows, header=("账号", "户名", "金额", "处理结果", "交易日期"))
+
+
+def test_a_return_file_matched_by_account_reads_amounts_as_banks_write_them(client, approved, staff_user):
+    lines = lines_by_name(approved)
+    client.force_login(staff_user)
+    url = reverse("benefits:batch_action", args=[approved.pk, "results"])
+    bad = _return_by_account([[lines["国一"].account_number, "国一", "三百", "成功", "2026-11-10"]])
+    response = client.post(url, {"file": bad}, follow=True)
+    assert "第 3 行：“三百”不是有效的金额（元）。" in response.content.decode()
+    assert LedgerEntry.objects.count() == 0
+    good = _return_by_account(
+        [
+            [lines["国一"].account_number, "国一", "¥300.00", "成功", "2026-11-10"],
+            [lines["省二"].account_number, "省二", "2,00.00元", "成功", "2026-11-10"],
+        ]
+    )
+    response = client.post(url, {"file": good}, follow=True)
+    assert "根据银行回盘文件：成功 2 笔，失败 0 笔。" in response.content.decode()
+    assert sorted(LedgerEntry.objects.values_list("amount", flat=True)) == [Decimal("200.00"), Decimal("300.00")]
+
+
+def test_one_line_recorded_by_hand_keeps_the_banks_reference_or_the_reason(client, approved, staff_user):
+    lines = lines_by_name(approved)
+    client.force_login(staff_user)
+    url = reverse("benefits:batch_action", args=[approved.pk, "line"])
+    paid = {"line": lines["国一"].pk, "result": "paid", "paid_on": "2026-11-10", "note": "BK20261110009"}
+    failed = {"line": lines["省二"].pk, "result": "failed", "note": "账户已销户"}
+    client.post(url, paid)
+    client.post(url, failed)
+    entry = LedgerEntry.objects.get()
+    assert (entry.model_worker.name, entry.paid_on, entry.reference) == ("国一", dt.date(2026, 11, 10), "BK20261110009")
+    line = approved.lines.get(pk=lines["省二"].pk)
+    assert (line.state, line.failure_reason) == (LineState.FAILED, "账户已销户")
+    bad = client.post(url, {"line": lines["国一"].pk, "result": "paid", "paid_on": "2026-13-40"}, follow=True)
+    assert "输入一个有效的日期。" in bad.content.decode()
+    assert LedgerEntry.objects.count() == 1

@@ -451,3 +451,53 @@ def test_units_by_year_counts_the_plaques_held_at_each_year_end(staff_user, revi
     assert [year for year, _counts in progress.years] == [2022, 2023, 2024, 2025]
     assert progress.final == {Tier.STANDARD_BEARER: 0, Tier.STAR_POST: 2, Tier.STUDIO: 0}
     assert progress.percents == {Tier.STANDARD_BEARER: 100, Tier.STAR_POST: 50, Tier.STUDIO: 0}
+
+
+def test_a_studio_leader_reads_a_team_members_record_but_not_their_private_matters(
+    client, staff_user, union_a, make_user, municipal_worker
+):
+    from django.urls import reverse
+
+    from gongjiang.archive import services as archive_services
+
+    unit = established(staff_user, union=union_a, tier=Tier.STUDIO, leader=municipal_worker)
+    member = ModelWorkerFactory(union=union_a, name="在队劳模")
+    services.add_member(actor=staff_user, unit=unit, model_worker=member, name="")
+    archive_services.add_family_member(actor=staff_user, worker=member, data={"relation": "spouse", "name": "家属甲"})
+    archive_services.save_hardship_file(
+        actor=staff_user,
+        worker=member,
+        data={"category": "general", "established_on": dt.date(2025, 1, 1), "needs_and_wishes": "看病难"},
+    )
+    leader = make_user(Role.STUDIO_LEADER, model_worker=municipal_worker)
+    client.force_login(leader)
+    page = client.get(reverse("archive:detail", args=[member.pk])).content.decode()
+    assert "在队劳模" in page
+    assert "家属甲" not in page
+    assert "看病难" not in page
+    assert 'id="history"' not in page
+    assert client.get(reverse("benefits:person", args=[member.pk])).status_code == 403
+    own = client.get(reverse("archive:detail", args=[municipal_worker.pk])).content.decode()
+    assert 'id="history"' in own
+    from tests.api.conftest import ApiClient, token_for
+
+    body = ApiClient(client, token_for(leader)).get(f"/model-workers/{member.pk}").json()
+    assert (body["name"], body["family"], body["hardship"]) == ("在队劳模", [], None)
+
+
+def test_merging_a_leaders_duplicate_record_moves_the_unit_and_the_team_to_the_kept_record(
+    staff_user, union_a, municipal_worker
+):
+    from gongjiang.archive import services as archive_services
+
+    unit = established(staff_user, union=union_a, tier=Tier.STUDIO, leader=municipal_worker)
+    keep = ModelWorkerFactory(union=union_a, name=municipal_worker.name, id_number=None)
+    member = ModelWorkerFactory(union=union_a, name="队员")
+    duplicate_member = ModelWorkerFactory(union=union_a, name="队员", id_number=None)
+    services.add_member(actor=staff_user, unit=unit, model_worker=duplicate_member, name="")
+    archive_services.merge_records(actor=staff_user, keep=keep, other=municipal_worker)
+    archive_services.merge_records(actor=staff_user, keep=member, other=duplicate_member)
+    unit.refresh_from_db()
+    assert unit.leader == keep
+    # The leader's own membership and the member's both point at the kept records now.
+    assert {m.model_worker for m in unit.members.all()} == {keep, member}

@@ -141,6 +141,30 @@ def test_export_roster_command_writes_the_union_masked(tmp_path, union_a, union_
     assert AuditEntry.objects.get(action=AuditAction.EXPORT).via == "command"
 
 
+def test_the_export_reads_employers_and_honours_in_a_fixed_number_of_queries(tmp_path, union_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gongjiang.archive import exports
+    from gongjiang.archive.models import Employer
+
+    def queries(n: int) -> tuple[int, list]:
+        for i in range(n):
+            employer = Employer.objects.create(name=f"单位{ModelWorker.objects.count()}")
+            ModelWorkerFactory(name=f"导出{i}", union=union_a, employer=employer, with_level=Level.MUNICIPAL)
+        path = tmp_path / f"{n}.xlsx"
+        qs = exports.export_queryset(ModelWorker.objects.all()).order_by("id")
+        with CaptureQueriesContext(connection) as ctx:
+            exports.write_roster(exports.rows_of(qs), path, unmasked=False)
+        sheet = openpyxl.load_workbook(path).active
+        return len(ctx.captured_queries), [r[8] for r in sheet.iter_rows(min_row=2, values_only=True)]
+
+    few, employers = queries(2)
+    assert employers == ["单位0", "单位1"]
+    many, employers = queries(10)
+    assert (many, employers) == (few, [f"单位{i}" for i in range(12)])
+
+
 def test_a_roster_exported_by_the_system_imports_again_with_every_row_unchanged(
     client_for, staff_user, union_a, importer
 ):

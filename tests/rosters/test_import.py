@@ -400,3 +400,206 @@ def test_a_saved_mapping_reads_the_next_file_of_the_same_shape(importer, staff_u
         ["name", "id_number", "honours"],
         1,
     )
+
+
+def too_long(length: int, limit: int) -> str:
+    # A new message: built with gettext so the test holds before and after it is translated.
+    from django.utils.translation import gettext as _
+
+    return _("This is %(length)s characters long; at most %(max)s are allowed.") % {"length": length, "max": limit}
+
+
+def test_text_longer_than_the_archive_holds_is_a_row_problem_not_a_failed_import(importer):
+    data = xlsx(
+        [
+            ["姓名", "身份证号", "工作单位", "职务", "荣誉称号", "授予单位"],
+            ["长一", idn((1965, 3, 1)), "单" * 101, "技师", "2001年市劳模", None],
+            ["长二", idn((1966, 3, 1)), "单位甲", "职" * 101, "2001年市劳模", None],
+            ["长三", idn((1967, 3, 1)), "单位甲", "技师", "2001年市" + "劳" * 100, None],
+            ["长四", idn((1968, 3, 1)), "单位甲", "技师", "2001年市劳模", "表" * 101],
+            ["张" * 51, idn((1969, 3, 1)), "单位甲", "技师", "2001年市劳模", None],
+            ["好人", idn((1970, 3, 1)), "单" * 100, "职" * 100, "2001年市劳模", "无锡市总工会"],
+        ]
+    )
+    ri = importer.preview(data)
+    assert (ri.status, ri.counts["new"], ri.counts["reject"]) == (ImportStatus.PARSED, 1, 5)
+    assert problems(ri) == [
+        (2, "工作单位", too_long(101, 100)),
+        (3, "职务", too_long(101, 100)),
+        (4, "荣誉称号", too_long(101, 100)),
+        (5, "授予单位", too_long(101, 100)),
+        (6, "姓名", too_long(51, 50)),
+    ]
+    importer.apply(ri)
+    good = ModelWorker.objects.get()
+    assert (good.name, good.employer.name, good.position, good.honours.get().awarding_body) == (
+        "好人",
+        "单" * 100,
+        "职" * 100,
+        "无锡市总工会",
+    )
+
+
+def revoked_new(title: str) -> str:
+    from django.utils.translation import gettext as _
+
+    return _(
+        "The honour “%(t)s” is marked as revoked. A revocation needs its date and reason, which "
+        "an import cannot give: leave it out of the file, then add the honour and its revocation "
+        "in the person's record."
+    ) % {"t": title}
+
+
+def revoked_in_force(title: str) -> str:
+    from django.utils.translation import gettext as _
+
+    return _(
+        "The honour “%(t)s” is marked as revoked, but the archive has it in force. Record the "
+        "revocation with its date and reason in the person's record, then import again."
+    ) % {"t": title}
+
+
+def test_an_honour_marked_revoked_is_never_imported_as_a_live_one(importer, staff_user, union_a):
+    from gongjiang.archive import services as archive_services
+
+    in_force = ModelWorkerFactory(name="在册", union=union_a, with_level=Level.MUNICIPAL)
+    honour = in_force.honours.get()
+    revoked = ModelWorkerFactory(name="已撤", union=union_a)
+    h = archive_services.add_honour(
+        actor=staff_user,
+        worker=revoked,
+        data={"title": "全国劳动模范", "kind": "model_worker", "level": 1, "year": 2010},
+    )
+    archive_services.revoke_honour(actor=staff_user, honour=h, revoked_on=dt.date(2015, 1, 1), reason="违纪")
+    data = xlsx(
+        [
+            ["姓名", "身份证号", "荣誉称号"],
+            ["新一", idn((1965, 3, 1)), "2005年全国劳模（已撤销）"],
+            ["新二", idn((1966, 3, 1)), "2003年市劳模；2010年省劳模(已撤销)"],
+            ["在册", in_force.id_number, f"{honour.year}年{honour.title}（已撤销）"],
+            ["已撤", revoked.id_number, "2010年全国劳动模范（已撤销）；2018年市劳模"],
+        ]
+    )
+    ri = importer.preview(data)
+    assert problems(ri) == [
+        (2, "荣誉称号", revoked_new("2005年全国劳模")),
+        (3, "荣誉称号", revoked_new("2010年省劳模")),
+        (4, "荣誉称号", revoked_in_force(f"{honour.year}年{honour.title}")),
+    ]
+    # Already revoked in the archive: the file agrees, only the new honour is added.
+    assert (rows_of(ri)[3].action, rows_of(ri)[3].changes) == (RowAction.UPDATE, {"honours": ["2018年市劳模"]})
+    importer.apply(ri)
+    revoked.refresh_from_db()
+    in_force.refresh_from_db()
+    assert (revoked.highest_level, in_force.highest_level) == (Level.MUNICIPAL, Level.MUNICIPAL)
+    assert sorted(revoked.honours.values_list("year", "revoked_on")) == [(2010, dt.date(2015, 1, 1)), (2018, None)]
+    assert in_force.honours.get().revoked_on is None
+    assert not ModelWorker.objects.filter(name__in=["新一", "新二"]).exists()
+
+
+def test_honour_years_are_checked_as_the_archive_does_for_new_and_known_people(importer, union_a):
+    from django.utils import timezone
+
+    this_year = timezone.localdate().year  # as the archive's rule counts it
+    known = ModelWorkerFactory(name="老人", union=union_a, birth_date=dt.date(1960, 5, 1))
+    data = xlsx(
+        [
+            ["姓名", "身份证号", "荣誉称号"],
+            ["未来", idn((1965, 3, 1)), "2099年市劳模"],
+            ["年少", idn((1990, 3, 1)), "2000年市劳模"],
+            ["太早", idn((1930, 3, 1)), "1948年市劳模"],
+            ["老人", known.id_number, "2099年省劳模"],
+            ["老人", known.id_number, "1970年省劳模"],
+            ["正好", idn((1990, 3, 1), seq=5), "2004年市劳模"],
+        ]
+    )
+    ri = importer.preview(data)
+    between = f"年度须在 1949 年至 {this_year} 年之间。"
+    assert problems(ri) == [
+        (2, "获评年度", f"2099年市劳模：{between}"),
+        (3, "获评年度", "2000年市劳模：获评年度时本人尚未年满 14 周岁。"),
+        (4, "获评年度", f"1948年市劳模：{between}"),
+        (5, "获评年度", f"2099年省劳模：{between}"),
+        (6, "获评年度", f"2099年省劳模：{between}"),
+    ]
+    assert ri.counts["new"] == 1
+    importer.apply(ri)
+    assert list(ModelWorker.objects.exclude(pk=known.pk).values_list("name", flat=True)) == ["正好"]
+    assert not known.honours.exists()
+
+
+def test_people_go_only_into_an_active_grassroots_union(importer, staff_user, federation, union_a):
+    from django.utils.translation import gettext as _
+
+    from tests.factories import OrganisationFactory
+    from tests.rosters.conftest import Importer
+
+    closed = OrganisationFactory(name="梁溪区已撤并工会", code="LX-009", parent=federation, is_active=False)
+
+    def not_usable(name):
+        return _("“%(u)s” is the federation or a closed union; people are added to an active grassroots union.") % {
+            "u": name
+        }
+
+    data = xlsx(
+        [
+            ["姓名", "身份证号", "所属工会", "荣誉称号"],
+            ["甲甲", idn((1965, 3, 1)), "无锡市梁溪区总工会", "2001年市劳模"],
+            ["乙乙", idn((1966, 3, 1)), "LX-009", "2001年市劳模"],
+            ["丙丙", idn((1967, 3, 1)), "梁溪区不存在工会", "2001年市劳模"],
+            ["丁丁", idn((1968, 3, 1)), "教育工会", "2001年市劳模"],
+            ["戊戊", idn((1969, 3, 1)), None, "2001年市劳模"],
+        ]
+    )
+    ri = importer.preview(data)
+    assert problems(ri) == [
+        (2, "所属工会", not_usable("无锡市梁溪区总工会")),
+        (3, "所属工会", not_usable("LX-009")),
+        (4, "所属工会", "没有名为“梁溪区不存在工会”的工会。"),
+    ]
+    assert ri.counts["new"] == 2
+    federation_row = xlsx([["姓名", "身份证号", "所属工会", "荣誉称号"], ["甲甲", idn((1965, 3, 1)), "LX", None]])
+    assert problems(importer.preview(federation_row)) == [(2, "所属工会", not_usable("LX"))]
+    # The union chosen at upload is held to the same rule (it may have been closed since).
+    no_column = xlsx([["姓名", "身份证号", "荣誉称号"], ["己己", idn((1970, 3, 1)), "2001年市劳模"]])
+    ri = Importer(staff_user, closed).preview(no_column)
+    assert problems(ri) == [(2, "所属工会", not_usable("梁溪区已撤并工会"))]
+    # It is not used for a person already in the archive, whose union stays as it is.
+    known = ModelWorkerFactory(name="庚庚", union=union_a, position="工人")
+    update = xlsx([["姓名", "身份证号", "职务"], ["庚庚", known.id_number, "技师"]])
+    ri = Importer(staff_user, closed).preview(update)
+    assert [(r.action, r.changes) for r in rows_of(ri)] == [(RowAction.UPDATE, {"position": ["工人", "技师"]})]
+
+
+def test_a_union_matches_only_its_own_records_and_never_names_another_unions(union_user, union_a, union_b, client_for):
+    from tests.rosters.conftest import Importer
+
+    secret = ModelWorkerFactory(
+        name="秘密人", union=union_b, birth_date=dt.date(1962, 4, 4), position="保密岗位", id_number=None
+    )
+    hidden = ModelWorkerFactory(name="隐藏人", union=union_b, birth_date=dt.date(1963, 5, 5))
+    data = xlsx(
+        [
+            ["档案号", "姓名", "性别", "出生日期", "身份证号", "荣誉称号"],
+            [secret.pk, "别人", "男", None, None, "2011年市劳模"],
+            [None, "秘密人", "男", "1962-04-04", None, "2011年市劳模"],
+            [None, "另一人", None, None, hidden.id_number, "2011年市劳模"],
+        ]
+    )
+    ri = Importer(union_user, None).preview(data)
+    assert problems(ri) == [
+        (2, "档案号", f"档案号 {secret.pk} 不存在。"),
+        (4, "姓名", "此人的档案属于其他工会，您无权修改。"),
+    ]
+    rows = rows_of(ri)
+    # Same name and birth date as another union's record: not offered as a candidate.
+    assert [(r.action, r.candidate_id, r.worker_id) for r in rows] == [
+        (RowAction.REJECT, None, None),
+        (RowAction.NEW, None, None),
+        (RowAction.REJECT, None, None),
+    ]
+    client = client_for(union_user)
+    for show in ("reject", "new"):
+        body = client.get(f"/rosters/{ri.pk}/?show={show}").content.decode()
+        assert [text for text in ("隐藏人", "保密岗位", f"/archive/{hidden.pk}/") if text in body] == []
+    assert "秘密人" not in client.get(f"/rosters/{ri.pk}/?show=reject").content.decode()

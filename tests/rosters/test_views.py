@@ -129,3 +129,43 @@ def test_duplicates_are_listed_and_merged(client_for, staff_user, union_a):
     history = client.get(f"/archive/{keep.pk}/").context["history"]
     assert {e.action for e in history} >= {AuditAction.MERGE, AuditAction.CREATE}
     assert client.get("/rosters/duplicates/").context["pairs"] == []
+
+
+def masking_roster(union):
+    """ID cells that are not a clean 18 characters, and a phone that changes."""
+    spaced = idn((1965, 3, 2))
+    known = ModelWorkerFactory(name="老号", union=union, phone="13800001111")
+    data = xlsx(
+        [
+            ["姓名", "身份证号", "联系电话", "荣誉称号"],
+            ["不全号", "32021319650301123", None, "2001年市劳模"],
+            ["短号", "1234", None, "2001年市劳模"],
+            ["空格号", f"{spaced[:6]} {spaced[6:14]} {spaced[14:]}", None, "2001年市劳模"],
+            ["老号", known.id_number, "13900002222", None],
+        ]
+    )
+    masked = {
+        "不全号": "320213*******1123",
+        "短号": "****",
+        "空格号": f"{spaced[:6]}********{spaced[-4:]}",
+        "老号": f"{known.id_number[:6]}********{known.id_number[-4:]}",
+    }
+    raw = ["32021319650301123", spaced[6:14], known.id_number, "13900002222", "13800001111"]
+    return data, masked, raw
+
+
+def test_the_preview_page_masks_every_id_cell_and_phone_whatever_its_length(client_for, staff_user, union_a):
+    from tests.rosters.conftest import Importer
+
+    data, masked, raw = masking_roster(union_a)
+    ri = Importer(staff_user, union_a).preview(data)
+    client = client_for(staff_user)
+    shown = {}
+    bodies = ""
+    for show in ("reject", "new", "update"):
+        page = client.get(f"/rosters/{ri.pk}/?show={show}")
+        bodies += page.content.decode()
+        shown.update({row.name: row.id_masked for row in page.context["page"].items})
+    assert shown == masked
+    assert "联系电话：138****1111 → 139****2222" in bodies
+    assert [value for value in raw if value in bodies] == []

@@ -157,7 +157,15 @@ def may_use_union(user, union) -> bool:
     return scope is None or union.pk in scope
 
 
-def may_see_treatment(user, worker) -> bool:
-    """A person's treatment (schemes, payments, anything owed): for those who may see the
-    record — the federation, the auditor, the person's union, the person."""
+def may_see_private(user, worker) -> bool:
+    """A person's private matters — family, hardship file, treatment, the history of changes:
+    for the federation, the auditor, the person's union and the person. A studio leader sees
+    their team members' records (who they are, their honours) but not these."""
+    if is_self_scoped(user):
+        return user.model_worker_id == worker.pk
     return may_see_worker(user, worker)
+
+
+def may_see_treatment(user, worker) -> bool:
+    """A person's treatment (schemes, payments, anything owed): one of their private matters."""
+    return may_see_private(user, worker)

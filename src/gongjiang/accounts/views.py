@@ -14,7 +14,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,6 +34,7 @@ from gongjiang.accounts.permissions import Perm
 from gongjiang.core.decorators import perm_required, section
 from gongjiang.core.forms import apply_errors
 from gongjiang.core.pagination import KeysetPaginator
+from gongjiang.core.redirects import back_to
 
 AUDIT_EXPORT_LIMIT = 100_000
 
@@ -107,10 +107,7 @@ def _policy_help() -> str:
 @login_required
 def large_text(request):
     services.set_large_text(user=request.user, on=not request.user.large_text)
-    target = request.POST.get("next") or reverse("home")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("home")
-    return redirect(target)
+    return back_to(request, reverse("home"))
 
 
 # --- Users ------------------------------------------------------------------------------------

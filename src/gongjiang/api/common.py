@@ -74,6 +74,17 @@ def page(qs, ordering: list[str], *, cursor: str | None, limit: int, serialize) 
     }
 
 
+def require(request, perm) -> None:
+    """403 unless the caller's role has ``perm`` (the same table the pages use)."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    from gongjiang.accounts import permissions
+
+    if not permissions.has_perm(request.user, perm):
+        raise PermissionDenied(_("You may not do this."))
+
+
 def choice(value, enum) -> str:
     """The label of a choice, in the request's language."""
     try:

@@ -7,8 +7,6 @@ exports are audited exactly as in the UI.
 
 from __future__ import annotations
 
-import dataclasses
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -79,7 +77,7 @@ class TokenAuth(HttpBearer):
         request.user = found.user
         request.api_token = found
         # Every audit entry written during this request names the token.
-        context._current.set(dataclasses.replace(context.current(), token_id=found.pk))
+        context.attribute_to_token(found.pk)
         return found.user
 
 

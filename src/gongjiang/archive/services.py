@@ -23,6 +23,7 @@ from gongjiang.accounts.models import Organisation
 from gongjiang.archive import validation
 from gongjiang.archive.enums import MODEL_WORKER_KINDS, Level, Status
 from gongjiang.archive.models import Employer, FamilyMember, HardshipFile, Honour, ModelWorker
+from gongjiang.archive.signals import records_merged
 from gongjiang.core.errors import DomainError
 from gongjiang.core.pinyin import name_keys
 from gongjiang.core.validation import check_fields
@@ -127,7 +128,7 @@ def _require_edit(actor, worker: ModelWorker) -> None:
         raise DomainError(_("This record is archived; restore it before changing it."), code="conflict")
 
 
-def _validate_person(data: dict[str, Any], *, exclude_pk: int | None = None) -> dict[str, Any]:
+def _validate_person(data: dict[str, Any], *, actor, exclude_pk: int | None = None) -> dict[str, Any]:
     """Normalise and check a complete set of person values; raise ValidationError by field."""
     errors: dict[str, list] = {}
     clean = dict(data)
@@ -157,24 +158,24 @@ def _validate_person(data: dict[str, Any], *, exclude_pk: int | None = None) -> 
             errors.setdefault("sex", []).append(_("Choose the sex."))
     if not data.get("union"):
         errors.setdefault("union", []).append(_("Choose the union."))
-    for check in (
-        lambda: validation.check_identity(id_info=id_info, birth_date=clean.get("birth_date"), sex=clean.get("sex")),
-        lambda: validation.check_dates(
+    try:
+        validation.check_person(
+            id_info=id_info,
             birth_date=clean.get("birth_date"),
-            status=clean.get("status") or Status.WORKING,
+            sex=clean.get("sex"),
+            status=clean.get("status"),
             retired_on=clean.get("retired_on"),
             died_on=clean.get("died_on"),
-        ),
-    ):
-        try:
-            check()
-        except ValidationError as e:
-            for field, messages in e.message_dict.items():
-                errors.setdefault(field, []).extend(messages)
+        )
+    except ValidationError as e:
+        for field, messages in e.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
     if id_info and "id_number" not in errors:
         clash = ModelWorker.objects.filter(id_number=id_info.number).exclude(pk=exclude_pk).first()
-        if clash:
+        if clash and (actor is None or permissions.may_see_worker(actor, clash)):
             errors["id_number"] = [_("Another record (%(name)s) already has this ID number.") % {"name": clash.name}]
+        elif clash:  # say that it exists, never whose it is
+            errors["id_number"] = [_("A record of another union already has this ID number.")]
     if errors:
         raise ValidationError(errors)
     return clean
@@ -207,7 +208,7 @@ def create_model_worker(*, actor, data: dict[str, Any]) -> ModelWorker:
     union = data.get("union")
     if union is not None and not permissions.may_use_union(actor, union):
         raise ValidationError({"union": [_("You may only add people to your own union.")]})
-    clean = _validate_person({"status": Status.WORKING, **data})
+    clean = _validate_person({"status": Status.WORKING, **data}, actor=actor)
     worker = ModelWorker()
     _apply_person(worker, clean)
     check_fields(worker)
@@ -245,7 +246,7 @@ def update_model_worker(
     current = {f: getattr(worker, f) for f in PERSON_FIELDS}
     if current["employer"] is not None:
         current["employer"] = current["employer"].name
-    clean = _validate_person({**current, **data}, exclude_pk=worker.pk)
+    clean = _validate_person({**current, **data}, actor=actor, exclude_pk=worker.pk)
     changed = {k: v for k, v in clean.items() if k in data}
     before = snapshot(worker, PERSON_FIELDS)
     _apply_person(worker, changed)
@@ -671,9 +672,10 @@ def export_roster(
 
 @transaction.atomic
 def merge_records(*, actor, keep: ModelWorker, other: ModelWorker) -> ModelWorker:
-    """Make two records of one person one: ``other``'s honours, family, hardship file and
-    account move to ``keep``; blanks in ``keep`` are filled from ``other``; ``other`` is archived
-    as merged, and its history shows on ``keep``'s profile."""
+    """Make two records of one person one: ``other``'s honours, family, hardship file and user
+    account move to ``keep``, and other apps move theirs (``signals.records_merged``); blanks in
+    ``keep`` are filled from ``other``; ``other`` is archived as merged, and its history shows
+    on ``keep``'s profile."""
     if not (
         permissions.has_perm(actor, permissions.Perm.ARCHIVE_RECORDS)
         and permissions.may_see_worker(actor, keep)
@@ -703,6 +705,8 @@ def merge_records(*, actor, keep: ModelWorker, other: ModelWorker) -> ModelWorke
 
     if not User.objects.filter(model_worker=keep).exists():
         User.objects.filter(model_worker=other).update(model_worker=keep)
+    # Treatment, the 三创 platform, … move their own references (or refuse the merge).
+    records_merged.send(sender=ModelWorker, actor=actor, keep=keep, other=other)
     # Blanks in the kept record are filled from the other.
     if other.id_number and not keep.id_number:
         number = other.id_number

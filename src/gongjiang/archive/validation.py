@@ -130,6 +130,33 @@ def check_dates(
         raise ValidationError(errors)
 
 
+def check_person(
+    *,
+    id_info: idcard.IdNumberInfo | None,
+    birth_date: dt.date | None,
+    sex: str | None,
+    status: str | None,
+    retired_on: dt.date | None,
+    died_on: dt.date | None,
+) -> None:
+    """The rules across a person's values — identity against the ID number, then the dates
+    against the status — with every error collected by field (no database lookups)."""
+    errors: dict[str, list[str]] = {}
+    for check in (
+        lambda: check_identity(id_info=id_info, birth_date=birth_date, sex=sex),
+        lambda: check_dates(
+            birth_date=birth_date, status=status or Status.WORKING, retired_on=retired_on, died_on=died_on
+        ),
+    ):
+        try:
+            check()
+        except ValidationError as e:
+            for field, messages in e.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
 def check_honour_year(year: int | None, birth_date: dt.date | None) -> None:
     this_year = timezone.localdate().year
     if year is None:

@@ -111,17 +111,17 @@ def worker_export(request):
 def worker_detail(request, pk: int):
     worker = get_object_or_404(selectors.profile_queryset(request.user), pk=pk)
     user = request.user
-    history = decorate(selectors.history_for(worker))
-    honours = list(worker.honours.all())
+    private = permissions.may_see_private(user, worker)
     return render(
         request,
         "archive/detail.html",
         {
             "w": worker,
-            "honours": honours,
-            "family": list(worker.family_members.all()),
-            "hardship": getattr(worker, "hardship_file", None),
-            "history": history,
+            "honours": list(worker.honours.all()),
+            "may_see_private": private,
+            "family": list(worker.family_members.all()) if private else [],
+            "hardship": getattr(worker, "hardship_file", None) if private else None,
+            "history": decorate(selectors.history_for(worker)) if private else [],
             "may_edit": permissions.may_edit_worker(user, worker) and not worker.is_archived,
             "may_reveal": permissions.may_reveal(user, worker),
             "may_archive": permissions.has_perm(user, Perm.ARCHIVE_RECORDS),

@@ -6,3 +6,6 @@ class BenefitsConfig(AppConfig):
     name = "gongjiang.benefits"
     label = "benefits"
     verbose_name = _("Treatment")
+
+    def ready(self):
+        from gongjiang.benefits import receivers  # noqa: F401 - connects the signal receivers

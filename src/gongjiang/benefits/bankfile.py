@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -17,6 +16,7 @@ from gongjiang.accounts.permissions import Perm
 from gongjiang.benefits.enums import BatchState, LineState
 from gongjiang.benefits.models import Batch
 from gongjiang.core.masking import mask_account
+from gongjiang.core.money import parse_yuan
 from gongjiang.core.xlsx import RosterWriter
 
 HEADERS = ["行号", "姓名", "账号", "开户行", "金额", "用途", "期间"]
@@ -168,7 +168,12 @@ def parse_return(batch: Batch, data: bytes, name: str) -> list[dict]:
             candidates = by_account.get(text(cell("account")).replace(" ", ""), [])
             amount = cell("amount")
             if amount not in (None, ""):
-                candidates = [c for c in candidates if c.amount == Decimal(text(amount)).quantize(Decimal("0.01"))]
+                try:
+                    wanted = parse_yuan(text(amount))
+                except ValueError:
+                    problems.append(_("Row %(n)s: “%(v)s” is not an amount in yuan.") % {"n": n, "v": text(amount)})
+                    continue
+                candidates = [c for c in candidates if c.amount == wanted]
             line = candidates[0] if len(candidates) == 1 else None
         if line is None:
             problems.append(_("Row %(n)s: no line of this batch matches it.") % {"n": n})

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongjiang.archive.enums import HardshipCategory, Level, Status
-from gongjiang.benefits.enums import HoldReason, SchemeKind, SchemePeriod
+from gongjiang.benefits.enums import HoldReason
 from gongjiang.benefits.models import Item, Scheme
 from gongjiang.core.forms import DateInput
 
@@ -141,9 +141,21 @@ class LineResultForm(forms.Form):
     line = forms.IntegerField(widget=forms.HiddenInput)
     result = forms.ChoiceField(choices=[("paid", _("Paid")), ("failed", _("Failed"))], widget=forms.RadioSelect)
     paid_on = forms.DateField(label=_("Paid on"), widget=DateInput(), required=False)
-    reference = forms.CharField(label=_("Reference"), max_length=60, required=False)
-    reason = forms.CharField(label=_("Why it failed"), max_length=200, required=False)
+    # One box on the line: the bank's reference when paid, the reason when it failed.
+    note = forms.CharField(label=_("Reference or reason"), max_length=200, required=False)
     signed_by = forms.CharField(label=_("Received by"), max_length=50, required=False)
+
+    def result_row(self, today) -> dict:
+        d = self.cleaned_data
+        paid = d["result"] == "paid"
+        return {
+            "line": d["line"],
+            "paid": paid,
+            "paid_on": (d["paid_on"] or today) if paid else None,
+            "reference": d["note"] if paid else "",
+            "reason": "" if paid else d["note"],
+            "signed_by": d["signed_by"],
+        }
 
 
 class ReturnFileForm(forms.Form):
@@ -200,7 +212,3 @@ class ItemForm(forms.ModelForm):
     class Meta:
         model = Item
         fields = ["name", "unit"]
-
-
-SCHEME_KINDS = SchemeKind
-PERIODS = SchemePeriod

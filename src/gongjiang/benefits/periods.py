@@ -7,10 +7,6 @@ import datetime as dt
 from gongjiang.benefits.enums import SchemePeriod
 
 
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
 def add_months(day: dt.date, n: int) -> dt.date:
     index = day.year * 12 + day.month - 1 + n
     return dt.date(index // 12, index % 12 + 1, 1)

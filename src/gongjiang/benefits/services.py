@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import diff, record, snapshot
 from gongjiang.accounts.enums import AuditAction
-from gongjiang.archive.enums import Level, Status
+from gongjiang.archive.enums import Status
 from gongjiang.archive.models import ModelWorker
 from gongjiang.benefits import entitlement, periods
 from gongjiang.benefits.enums import BatchKind, BatchState, LedgerKind, LineState, SchemePeriod, StockKind
@@ -36,7 +36,7 @@ from gongjiang.benefits.models import (
 )
 from gongjiang.core import bulk
 from gongjiang.core.errors import DomainError
-from gongjiang.core.masking import mask_account
+from gongjiang.core.money import parse_yuan
 
 Perm = permissions.Perm
 SCHEME_FIELDS = ["name", "kind", "period", "one_off_date", "purpose", "description", "is_active", "ledger_from"]
@@ -67,8 +67,8 @@ def _money(value, field: str) -> Decimal | None:
     if value in (None, ""):
         return None
     try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
+        amount = parse_yuan(value)
+    except ValueError:
         raise ValidationError({field: [_("“%(v)s” is not an amount in yuan.") % {"v": value}]}) from None
     if amount < 0:
         raise ValidationError({field: [_("An amount cannot be negative.")]})
@@ -398,6 +398,14 @@ def generate_batch(*, actor, scheme: Scheme, period: dt.date, progress=None) -> 
         return batch
 
 
+def regenerate_batch(*, actor, batch: Batch) -> Batch:
+    """Add to a regular batch the people entitled since it was made (an arrears batch is made
+    once, from the report, and has no period to fill)."""
+    if batch.kind != BatchKind.REGULAR:
+        raise DomainError(_("Only a regular batch can take in people newly entitled."), code="conflict")
+    return generate_batch(actor=actor, scheme=batch.scheme, period=batch.period)
+
+
 def _generate(actor, scheme: Scheme, period: dt.date, progress) -> Batch:
     scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)  # one generation per scheme at a time
     batch, created = Batch.objects.get_or_create(
@@ -409,12 +417,15 @@ def _generate(actor, scheme: Scheme, period: dt.date, progress) -> Batch:
     if batch.state != BatchState.DRAFT:
         return batch
     rules = entitlement.rules_of(scheme)
+    # Whoever is being paid or was paid for the period (in any batch), and whoever already has a
+    # line in this batch — removed lines included: a removal stands until the preparer undoes it.
     taken = set(
-        BatchLine.objects.filter(
-            scheme=scheme, period=period, kind=BatchKind.REGULAR, state__in=[LineState.PENDING, LineState.PAID]
-        ).values_list("model_worker_id", flat=True)
+        BatchLine.objects.filter(scheme=scheme, period=period, kind=BatchKind.REGULAR)
+        .filter(Q(state__in=[LineState.PENDING, LineState.PAID]) | Q(batch=batch))
+        .values_list("model_worker_id", flat=True)
     )
-    already_left = set(LeftOut.objects.filter(batch=batch).values_list("model_worker_id", flat=True))
+    # Who is left out, and why, is derived: it is worked out afresh on every generation.
+    LeftOut.objects.filter(batch=batch).delete()
     facts = entitlement.load_facts(queryset=entitlement.candidates(scheme))
     if progress:
         progress(len(facts) // 3, len(facts))
@@ -426,7 +437,7 @@ def _generate(actor, scheme: Scheme, period: dt.date, progress) -> Batch:
         result = entitlement.evaluate(f, scheme, rules, period)
         if isinstance(result, entitlement.Due):
             due[wid] = result
-        elif wid not in already_left:
+        else:
             left.append((wid, result.reason, result.words))
     accounts = current_accounts(due) if not scheme.is_in_kind else {}
     items = {str(si.item): str(si.quantity) for si in scheme.items.select_related("item")} if scheme.is_in_kind else {}
@@ -435,8 +446,7 @@ def _generate(actor, scheme: Scheme, period: dt.date, progress) -> Batch:
     for wid, d in due.items():
         account = accounts.get(wid)
         if account is None and not scheme.is_in_kind:
-            if wid not in already_left:
-                left.append((wid, "no_account", _("No bank account on record")))
+            left.append((wid, "no_account", _("No bank account on record")))
             continue
         bank, number, holder = account or ("", "", "")
         lines.append(
@@ -463,7 +473,7 @@ def _generate(actor, scheme: Scheme, period: dt.date, progress) -> Batch:
                 now,
             )
         )
-    carried = _carry_failed(batch, scheme, now, taken)
+    carried = _carry_failed(batch, scheme, now)
     bulk.insert(BatchLine, LINE_COLUMNS, lines)
     bulk.insert(LeftOut, ["batch_id", "model_worker_id", "reason", "words"], ((batch.pk, *row) for row in left))
     _refresh_totals(batch)
@@ -476,7 +486,7 @@ def _generate(actor, scheme: Scheme, period: dt.date, progress) -> Batch:
     return batch
 
 
-def _carry_failed(batch: Batch, scheme: Scheme, now, taken: set[int]) -> int:
+def _carry_failed(batch: Batch, scheme: Scheme, now) -> int:
     """Failed lines of earlier batches of the scheme come into this one (at the current account)."""
     failed = list(
         BatchLine.objects.filter(scheme=scheme, state=LineState.FAILED, kind=BatchKind.REGULAR)
@@ -515,6 +525,8 @@ def _carry_failed(batch: Batch, scheme: Scheme, now, taken: set[int]) -> int:
         )
     BatchLine.objects.filter(pk__in=[line.pk for line in failed]).update(state=LineState.CARRIED)
     bulk.insert(BatchLine, LINE_COLUMNS, rows)
+    for earlier in {line.batch for line in failed}:
+        _refresh_totals(earlier)  # a carried line now counts in this batch, not in its first one
     return len(rows)
 
 
@@ -885,9 +897,14 @@ def generate_arrears(*, actor, scheme: Scheme, first: dt.date, last: dt.date) ->
         # A failed payment now owed through the arrears is not carried again into a regular batch.
         owed_keys = {(r.worker_id, r.period) for r in owed}
         failed = BatchLine.objects.filter(scheme=scheme, state=LineState.FAILED, period__range=(first, last))
-        BatchLine.objects.filter(
-            pk__in=[pk for pk, wid, p in failed.values_list("pk", "model_worker_id", "period") if (wid, p) in owed_keys]
-        ).update(state=LineState.CARRIED)
+        carried = [
+            (pk, batch_id)
+            for pk, batch_id, wid, p in failed.values_list("pk", "batch_id", "model_worker_id", "period")
+            if (wid, p) in owed_keys
+        ]
+        BatchLine.objects.filter(pk__in=[pk for pk, _b in carried]).update(state=LineState.CARRIED)
+        for earlier in Batch.objects.filter(pk__in={b for _pk, b in carried}):
+            _refresh_totals(earlier)
         _refresh_totals(batch)
         record(
             actor=actor,
@@ -978,10 +995,3 @@ def person_treatment(worker: ModelWorker, today: dt.date | None = None) -> list[
         if isinstance(now, entitlement.Due) or owed["due"] or owed["paid"]:
             out.append({"scheme": scheme, "now": now, **owed})
     return out
-
-
-def masked(number: str) -> str:
-    return mask_account(number)
-
-
-LEVELS = [(lv.value, lv.label) for lv in (Level.NATIONAL, Level.PROVINCIAL, Level.MUNICIPAL, Level.DISTRICT)]

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.contrib import messages
@@ -29,6 +28,7 @@ from gongjiang.benefits.forms import (
     GenerateForm,
     HoldForm,
     ItemForm,
+    LineResultForm,
     PayAllForm,
     ReasonForm,
     ReportForm,
@@ -51,14 +51,9 @@ from gongjiang.core import charts
 from gongjiang.core.decorators import perm_required, section
 from gongjiang.core.downloads import file_download
 from gongjiang.core.errors import DomainError
-from gongjiang.core.forms import apply_errors
+from gongjiang.core.forms import apply_errors, report_problem
 from gongjiang.core.pagination import KeysetPaginator
 from gongjiang.core.xlsx import RosterWriter
-
-
-def _problem(request, e) -> None:
-    messages.error(request, " ".join(getattr(e, "messages", None) or [getattr(e, "message", str(e))]))
-
 
 # --- Overview and schemes ---------------------------------------------------------------------
 
@@ -239,7 +234,7 @@ def batch_action(request, pk: int, action: str):
             services.return_batch(actor=user, batch=batch, reason=request.POST.get("reason", ""))
             messages.success(request, _("The batch has been returned to its preparer."))
         elif action == "regenerate":
-            services.generate_batch(actor=user, scheme=batch.scheme, period=batch.period)
+            services.regenerate_batch(actor=user, batch=batch)
             messages.success(request, _("People newly entitled have been added."))
         elif action == "pay_all":
             form = PayAllForm(request.POST)
@@ -261,23 +256,11 @@ def batch_action(request, pk: int, action: str):
                 _("From the bank's file: %(p)s paid, %(f)s failed.") % {"p": outcome["paid"], "f": outcome["failed"]},
             )
         elif action == "line":
-            line = get_object_or_404(BatchLine, pk=request.POST.get("line"), batch=batch)
-            paid = request.POST.get("result") == "paid"
-            paid_on = dt.date.fromisoformat(request.POST["paid_on"]) if paid and request.POST.get("paid_on") else None
-            services.record_results(
-                actor=user,
-                batch=batch,
-                results=[
-                    {
-                        "line": line.pk,
-                        "paid": paid,
-                        "paid_on": paid_on or (timezone.localdate() if paid else None),
-                        "reference": request.POST.get("reference", ""),
-                        "reason": request.POST.get("reason", ""),
-                        "signed_by": request.POST.get("signed_by", ""),
-                    }
-                ],
-            )
+            form = LineResultForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError([m for errors in form.errors.values() for m in errors])
+            get_object_or_404(BatchLine, pk=form.cleaned_data["line"], batch=batch)
+            services.record_results(actor=user, batch=batch, results=[form.result_row(timezone.localdate())])
             messages.success(request, _("The result has been recorded."))
         elif action == "remove":
             line = get_object_or_404(BatchLine, pk=request.POST.get("line"), batch=batch)
@@ -289,7 +272,7 @@ def batch_action(request, pk: int, action: str):
         else:
             raise Http404
     except (ValidationError, DomainError) as e:
-        _problem(request, e)
+        report_problem(request, e)
     except ValueError:
         messages.error(request, _("The date is not valid."))
     return redirect(batch)
@@ -583,7 +566,7 @@ def ledger_reverse(request, pk: int):
         services.reverse_entry(actor=request.user, entry=entry, reason=request.POST.get("reason", ""))
         messages.success(request, _("A reversing entry has been recorded; the period is owed again."))
     except (ValidationError, DomainError) as e:
-        _problem(request, e)
+        report_problem(request, e)
     return redirect(f"{reverse('benefits:ledger')}?worker={entry.model_worker_id}")
 
 
@@ -625,11 +608,13 @@ def stock(request):
 # --- A person's treatment (on the profile) ----------------------------------------------------
 
 
-def _person(request, pk: int, *, change: bool = False):
-    worker = get_object_or_404(visible_model_workers(request.user, include_archived=True), pk=pk)
-    if not permissions.may_see_treatment(request.user, worker):
+def treatment_person(user, pk: int, *, change: bool = False):
+    """The person whose treatment is asked for (pages and API): one the user may see (else 404)
+    and whose treatment they may see (else 403); with ``change``, may also change it."""
+    worker = get_object_or_404(visible_model_workers(user, include_archived=True), pk=pk)
+    if not permissions.may_see_treatment(user, worker):
         raise PermissionDenied
-    if change and not permissions.has_perm(request.user, Perm.PREPARE_BATCHES):
+    if change and not permissions.has_perm(user, Perm.PREPARE_BATCHES):
         raise PermissionDenied(_("You may not change this person's treatment."))
     return worker
 
@@ -637,7 +622,7 @@ def _person(request, pk: int, *, change: bool = False):
 @login_required
 def person(request, pk: int):
     """The treatment section of a profile, loaded with htmx."""
-    worker = _person(request, pk)
+    worker = treatment_person(request.user, pk)
     return render(
         request,
         "benefits/partials/person.html",
@@ -657,7 +642,7 @@ def person(request, pk: int):
 
 @login_required
 def person_account(request, pk: int):
-    worker = _person(request, pk, change=True)
+    worker = treatment_person(request.user, pk, change=True)
     form = AccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -672,7 +657,7 @@ def person_account(request, pk: int):
 
 @login_required
 def person_hold(request, pk: int, hold_pk: int | None = None):
-    worker = _person(request, pk, change=True)
+    worker = treatment_person(request.user, pk, change=True)
     hold = get_object_or_404(TreatmentHold, pk=hold_pk, model_worker=worker) if hold_pk else None
     form = (EndHoldForm if hold else HoldForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -705,6 +690,6 @@ def person_hold(request, pk: int, hold_pk: int | None = None):
 @login_required
 def reveal_account(request, pk: int):
     account = get_object_or_404(PaymentAccount, pk=pk)
-    _person(request, account.model_worker_id)
+    treatment_person(request.user, account.model_worker_id)
     number = services.reveal_account(actor=request.user, account=account)
     return render(request, "archive/partials/revealed.html", {"value": number})

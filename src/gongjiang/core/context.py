@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -37,6 +38,11 @@ def acting(ctx: RequestContext) -> Iterator[RequestContext]:
         yield ctx
     finally:
         _current.reset(token)
+
+
+def attribute_to_token(token_id: int) -> None:
+    """Name the API token acting in this request; the request's ``acting`` block undoes it."""
+    _current.set(dataclasses.replace(_current.get(), token_id=token_id))
 
 
 def client_ip(request) -> str | None:

@@ -16,3 +16,10 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def report_problem(request, error) -> None:
+    """A refused action's reasons as one message on the next page (ValidationError or DomainError)."""
+    from django.contrib import messages
+
+    messages.error(request, " ".join(getattr(error, "messages", None) or [str(getattr(error, "message", error))]))

@@ -12,6 +12,7 @@ from gongjiang.archive.enums import Level
 from gongjiang.archive.models import Employer, ModelWorker
 from gongjiang.archive.selectors import visible_model_workers
 from gongjiang.core.forms import DateInput
+from gongjiang.platform import selectors
 from gongjiang.platform.enums import (
     AchievementKind,
     AchievementLevel,
@@ -101,8 +102,7 @@ class UnitForm(forms.Form):
         scope = permissions.union_scope(user)
         unions = Organisation.objects.filter(parent__isnull=False, is_active=True).order_by("sort_order", "name")
         self.fields["union"].queryset = unions if scope is None else unions.filter(pk__in=scope)
-        employers = Employer.objects.order_by("name")
-        self.fields["employer"].queryset = employers if scope is None else employers.filter(union_id__in=scope)
+        self.fields["employer"].queryset = selectors.visible_employers(user)
         self.fields["employer"].widget = Picker(reverse_lazy("platform:pick_employer"))
         if editing:
             del self.fields["tier"]

@@ -20,7 +20,7 @@ from gongjiang.accounts.permissions import Perm
 from gongjiang.core.decorators import perm_required, section
 from gongjiang.core.downloads import file_download
 from gongjiang.core.errors import DomainError
-from gongjiang.core.forms import apply_errors
+from gongjiang.core.forms import apply_errors, report_problem
 from gongjiang.core.pagination import KeysetPaginator
 from gongjiang.core.xlsx import RosterWriter
 from gongjiang.platform import evaluation, funding, selectors, services
@@ -48,7 +48,7 @@ from gongjiang.platform.models import (
     RubricItem,
     Target,
 )
-from gongjiang.platform.views import _form_page, _problem
+from gongjiang.platform.views import _form_page
 
 
 def reader_required(view):
@@ -151,7 +151,7 @@ def round_close(request, pk: int):
     try:
         counts = evaluation.close_round(actor=request.user, rnd=rnd)
     except DomainError as e:
-        _problem(request, e)
+        report_problem(request, e)
     else:
         messages.success(
             request,
@@ -185,7 +185,7 @@ def evaluation_detail(request, pk: int):
         except ValidationError as e:
             errors = e.message_dict
         except DomainError as e:
-            _problem(request, e)
+            report_problem(request, e)
         else:
             messages.success(request, _("Your scores have been saved."))
             return redirect(ev)
@@ -317,7 +317,7 @@ def case_decide(request, pk: int):
             reason=form.cleaned_data["reason"],
         )
     except (ValidationError, DomainError) as e:
-        _problem(request, e)
+        report_problem(request, e)
         return redirect("platform:cases")
     if form.cleaned_data["decision"] == "accept":
         text = (
@@ -405,7 +405,7 @@ def plan_approve(request, pk: int):
     try:
         funding.approve_plan(actor=request.user, plan=plan)
     except DomainError as e:
-        _problem(request, e)
+        report_problem(request, e)
     else:
         messages.success(request, _("The plan is approved; payments can be recorded."))
     return redirect(plan)
@@ -422,7 +422,7 @@ def allocation_disburse(request, pk: int):
         try:
             funding.disburse(actor=request.user, allocation=allocation, **form.cleaned_data)
         except (ValidationError, DomainError) as e:
-            _problem(request, e)
+            report_problem(request, e)
         else:
             messages.success(request, _("The payment to %(u)s has been recorded.") % {"u": allocation.unit.name})
     return redirect(allocation.plan)

@@ -3,6 +3,7 @@ one set of norms), rendered to PDF by WeasyPrint with the Noto CJK fonts of the 
 
 from __future__ import annotations
 
+from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -43,3 +44,12 @@ def render_pdf(unit: Unit) -> bytes:
     html = render_to_string("platform/pdf/plaque.html", context(unit))
     # No base URL: the document has no external resources, and fetches nothing.
     return HTML(string=html).write_pdf()
+
+
+def pdf_response(unit: Unit) -> HttpResponse:
+    """The certificate and plaque as an inline PDF (pages and API); 404 without a plaque held."""
+    if not unit.holds_plaque:
+        raise Http404
+    response = HttpResponse(render_pdf(unit), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="plaque-{unit.plaque_number}.pdf"'
+    return response

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 
 from gongjiang.accounts import permissions
 from gongjiang.accounts.enums import Role
+from gongjiang.archive.models import Employer
 from gongjiang.platform.enums import (
     ESTABLISHED,
     AchievementKind,
@@ -129,12 +130,28 @@ def overview(today: dt.date) -> dict:
     return {
         "counts": counts,
         "results": results,
+        **sentences(counts, results),
         "years": years,
         "progress": progress,
         "pending": pending,
         "warned": warned,
         "inspections": inspections,
         "applying": applying,
+    }
+
+
+def sentences(counts: dict[str, int], results: dict[str, int]) -> dict[str, str]:
+    """The article's two sentences about the platform, from the figures (overview page and API)."""
+    return {
+        "sentence": (
+            f"全区已建立 {counts['studio']:,} 个工作室、{counts['star_post']:,} 个星级示范岗和 "
+            f"{counts['standard_bearer']:,} 个标兵。"
+        ),
+        "results_sentence": (
+            f"各工作室、星级示范岗主持或完成各级课题 {results['projects']:,} 项，完成自主开发新产品、技术 "
+            f"{results['products']:,} 项，获得各类科技奖项 {results['awards']:,} 项，获得集体、个人荣誉 "
+            f"{results['honours']:,} 次。"
+        ),
     }
 
 
@@ -168,3 +185,10 @@ def filter_units(qs: QuerySet, *, status: str = "", tier: str = "", q: str = "",
             | Q(field__contains=q)
         )
     return qs
+
+
+def visible_employers(user) -> QuerySet:
+    """Employers a unit may name: those of the user's unions (every one for the federation)."""
+    qs = Employer.objects.order_by("name")
+    scope = permissions.union_scope(user)
+    return qs if scope is None else qs.filter(union_id__in=scope)

@@ -211,14 +211,7 @@ def apply_unit(*, actor, data: dict[str, Any], on: dt.date | None = None) -> Uni
 def update_unit(*, actor, unit: Unit, data: dict[str, Any], version: int | None = None) -> Unit:
     """Edit what a unit is (not its standing: tier, stars and status move by the rules)."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    if not (
-        permissions.has_perm(actor, Perm.MANAGE_PLATFORM)
-        or (
-            unit.status == UnitStatus.APPLYING
-            and may_keep_unit(actor, unit)
-            and permissions.has_perm(actor, Perm.APPLY_UNITS)
-        )
-    ):
+    if not may_edit_unit(actor, unit):
         raise PermissionDenied(_("You may not change this unit."))
     if version is not None and version != unit.version:
         raise DomainError(

@@ -15,15 +15,15 @@ from django.views.decorators.http import require_POST
 
 from gongjiang.accounts import permissions
 from gongjiang.accounts.permissions import Perm
-from gongjiang.archive.models import Employer
 from gongjiang.archive.selectors import search_condition, visible_model_workers
 from gongjiang.core import charts
 from gongjiang.core.decorators import perm_required, section
 from gongjiang.core.errors import DomainError
-from gongjiang.core.forms import apply_errors
+from gongjiang.core.forms import apply_errors, report_problem
 from gongjiang.core.pagination import KeysetPaginator
+from gongjiang.core.redirects import back_to
 from gongjiang.platform import evaluation, funding, plaques, selectors, services
-from gongjiang.platform.enums import CaseState, Have, InspectionState, Tier, UnitStatus
+from gongjiang.platform.enums import CaseState, Have, InspectionState, Tier
 from gongjiang.platform.forms import (
     AchievementForm,
     AwardForm,
@@ -55,10 +55,6 @@ from gongjiang.platform.models import (
     Unit,
     UnitMember,
 )
-
-
-def _problem(request, e) -> None:
-    messages.error(request, " ".join(getattr(e, "messages", None) or [str(getattr(e, "message", e))]))
 
 
 def _unit(request, pk: int, *, keep: bool = False) -> Unit:
@@ -165,11 +161,7 @@ def pick_employer(request):
     q = request.GET.get("q", "").strip()
     employers = []
     if q:
-        qs = Employer.objects.filter(name__contains=q)
-        scope = permissions.union_scope(request.user)
-        if scope is not None:
-            qs = qs.filter(union_id__in=scope)
-        employers = list(qs.order_by("name")[:20])
+        employers = list(selectors.visible_employers(request.user).filter(name__contains=q)[:20])
     return render(
         request, "platform/partials/options.html", {"options": [(e.pk, e.name) for e in employers], "searched": bool(q)}
     )
@@ -242,12 +234,7 @@ def unit_detail(request, pk: int):
         {
             "unit": unit,
             "may_keep": services.may_keep_unit(user, unit),
-            "may_edit": manage
-            or (
-                unit.status == UnitStatus.APPLYING
-                and services.may_keep_unit(user, unit)
-                and permissions.has_perm(user, Perm.APPLY_UNITS)
-            ),
+            "may_edit": services.may_edit_unit(user, unit),
             "manage": manage,
             "see_scores": see_scores,
             "have_rows": have_rows,
@@ -291,7 +278,7 @@ def unit_review(request, pk: int):
             reason=form.cleaned_data["reason"],
         )
     except (ValidationError, DomainError) as e:
-        _problem(request, e)
+        report_problem(request, e)
     else:
         messages.success(request, _("The review has been recorded."))
     return redirect(unit)
@@ -310,7 +297,7 @@ def unit_award(request, pk: int):
             actor=request.user, unit=unit, on=form.cleaned_data["on"], stars=form.cleaned_data.get("stars")
         )
     except (ValidationError, DomainError) as e:
-        _problem(request, e)
+        report_problem(request, e)
     else:
         messages.success(request, _("The plaque %(n)s has been awarded.") % {"n": unit.plaque_number})
     return redirect(unit)
@@ -319,13 +306,7 @@ def unit_award(request, pk: int):
 @perm_required(Perm.VIEW_PLATFORM)
 def unit_plaque(request, pk: int):
     """The certificate and the plaque, in the one unified style, as PDF."""
-    unit = _unit(request, pk)
-    if not unit.plaque_number:
-        raise Http404
-    data = plaques.render_pdf(unit)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="plaque-{unit.plaque_number}.pdf"'
-    return response
+    return plaques.pdf_response(_unit(request, pk))
 
 
 @require_POST
@@ -341,7 +322,7 @@ def unit_re_review(request, pk: int):
             actor=request.user, unit=unit, passed=form.cleaned_data["passed"] == "yes", note=form.cleaned_data["note"]
         )
     except (ValidationError, DomainError) as e:
-        _problem(request, e)
+        report_problem(request, e)
     else:
         messages.success(request, _("The re-review has been recorded."))
     return redirect(unit)
@@ -398,10 +379,10 @@ def evidence_upload(request, pk: int):
                 achievement=achievement,
             )
         except ValidationError as e:
-            _problem(request, e)
+            report_problem(request, e)
         else:
             messages.success(request, _("The file has been added."))
-    return redirect(request.POST.get("next") or f"{unit.get_absolute_url()}#haves")
+    return back_to(request, f"{unit.get_absolute_url()}#haves")
 
 
 def _evidence(request, pk: int) -> Evidence:
@@ -423,7 +404,7 @@ def evidence_withdraw(request, pk: int):
     evidence = _evidence(request, pk)
     services.withdraw_evidence(actor=request.user, evidence=evidence)
     messages.success(request, _("The file no longer counts as evidence; it stays on record."))
-    return redirect(request.POST.get("next") or evidence.unit.get_absolute_url())
+    return back_to(request, evidence.unit.get_absolute_url())
 
 
 # --- Members, inspections, meetings ------------------------------------------------------------
@@ -456,7 +437,7 @@ def member_end(request, pk: int):
         try:
             services.end_member(actor=request.user, member=member, left_on=form.cleaned_data["left_on"])
         except (ValidationError, DomainError) as e:
-            _problem(request, e)
+            report_problem(request, e)
         else:
             messages.success(request, _("Saved."))
     return redirect(f"{unit.get_absolute_url()}#members")

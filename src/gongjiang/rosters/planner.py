@@ -23,10 +23,13 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from gongjiang.accounts import permissions
+from gongjiang.accounts.enums import OrganisationKind
 from gongjiang.accounts.models import Organisation
 from gongjiang.archive import validation
-from gongjiang.archive.enums import Level, Status
+from gongjiang.archive.enums import Status
 from gongjiang.archive.models import Employer, Honour, ModelWorker
+from gongjiang.archive.selectors import visible_model_workers
+from gongjiang.core import idcard
 from gongjiang.rosters import values as V
 from gongjiang.rosters.columns import FIELDS
 from gongjiang.rosters.models import Decision, RowAction
@@ -161,6 +164,35 @@ DATE_FIELDS = {"birth_date", "retired_on", "died_on"}
 TEXT_FIELDS = {"employer", "position", "title_or_grade", "address", "remarks", "union"}
 
 
+def _max_length(model, name: str) -> int | None:
+    return model._meta.get_field(name).max_length
+
+
+# The longest text each column may hold, as the archive stores it (a longer value would fail
+# the whole import on PostgreSQL, and be kept whole on SQLite). None: no limit.
+MAX_LENGTHS = {
+    "name": _max_length(ModelWorker, "name"),
+    "employer": _max_length(Employer, "name"),
+    "position": _max_length(ModelWorker, "position"),
+    "title_or_grade": _max_length(ModelWorker, "title_or_grade"),
+    "phone": _max_length(ModelWorker, "phone"),
+    "address": _max_length(ModelWorker, "address"),
+    "remarks": _max_length(ModelWorker, "remarks"),
+    "title": _max_length(Honour, "title"),
+    "awarding_body": _max_length(Honour, "awarding_body"),
+    "document_number": _max_length(Honour, "document_number"),
+}
+
+
+def _fits(key: str, value: str) -> str:
+    limit = MAX_LENGTHS.get(key)
+    if limit is not None and len(value) > limit:
+        raise V.Problem(
+            _("This is %(length)s characters long; at most %(max)s are allowed.") % {"length": len(value), "max": limit}
+        )
+    return value
+
+
 def _label(key: str) -> str:
     return str(FIELDS[key][0])
 
@@ -186,7 +218,7 @@ def read_row(draft: RowDraft, mapping: list[str], headers: list[str]) -> None:
                     raise V.Problem(_("“%(v)s” is not a record number.") % {"v": number})
                 draft.record_number = int(number)
             elif key == "name":
-                v["name"] = validation.clean_name(V.text(raw))
+                v["name"] = _fits("name", validation.clean_name(V.text(raw)))
             elif key == "id_number":
                 number = V.parse_id_number(raw)
                 if number:
@@ -198,7 +230,7 @@ def read_row(draft: RowDraft, mapping: list[str], headers: list[str]) -> None:
             elif key == "phone":
                 phone = V.text(raw)
                 if "*" not in phone:  # a masked phone from an export is not information
-                    v["phone"] = validation.clean_phone(phone)
+                    v["phone"] = _fits("phone", validation.clean_phone(phone))
             elif key == "retired":
                 flag = V.parse_yes_no(raw)
                 if flag is not None and "status" not in got:
@@ -208,7 +240,7 @@ def read_row(draft: RowDraft, mapping: list[str], headers: list[str]) -> None:
                 if parsed:
                     v[key] = parsed
             elif key in TEXT_FIELDS:
-                v[key] = V.text(raw)
+                v[key] = _fits(key, V.text(raw))
         except V.Problem as e:
             draft.problem(column, e.message)
         except ValidationError as e:
@@ -216,7 +248,7 @@ def read_row(draft: RowDraft, mapping: list[str], headers: list[str]) -> None:
     birth, number = v.get("birth_date"), v.get("id_number")
     if birth and number and birth.precision != "day":
         # "1965.03" agrees with an ID number that says 1965-03-17: keep the full date.
-        encoded = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        encoded = idcard.decode(number).birth_date
         same_month = birth.precision == "year" or birth.value.month == encoded.month
         if birth.value.year == encoded.year and same_month:
             v["birth_date"] = V.Date(encoded, "day")
@@ -247,10 +279,19 @@ def _read_honours(draft: RowDraft, got: dict) -> None:
     except V.Problem as e:
         draft.problem(got["honours"][1], e.message)
         return
+    for h in honours:
+        try:
+            _fits("title", h.title)
+        except V.Problem as e:
+            draft.problem(got["honours"][1], e.message)
+            return
     extras = {}
     for key in ("awarding_body", "document_number"):
         if key in got:
-            extras[key] = V.text(got[key][0])
+            try:
+                extras[key] = _fits(key, V.text(got[key][0]))
+            except V.Problem as e:
+                draft.problem(got[key][1], e.message)
     draft.honours = honours
     draft.values["_honour_extras"] = extras
 
@@ -330,19 +371,18 @@ def plan_rows(
 ) -> Plan:
     """Match each person with the archive and decide what would happen to every row."""
     people = gather(rows)
-    unions = _unions()
+    unions, closed = _unions()
     undone = _archived_by_undone_import()
-    by_id, by_pk, by_name_birth = _match(people)
-    existing_honours = _honours_of([w.pk for w in list(by_id.values()) + list(by_pk.values())])
+    match = _match(people, actor)
+    existing_honours = _honours_of([w.pk for w in list(match.by_id.values()) + list(match.by_pk.values())])
     for person in people:
         _decide(
             person,
             actor=actor,
             default_union=default_union,
             unions=unions,
-            by_id=by_id,
-            by_pk=by_pk,
-            by_name_birth=by_name_birth,
+            closed=closed,
+            match=match,
             existing_honours=existing_honours,
             undone=undone,
             decisions=decisions or {},
@@ -350,8 +390,14 @@ def plan_rows(
     return Plan(rows=rows, people=people, unions=unions)
 
 
-def _unions() -> dict[int, Organisation]:
-    return {o.pk: o for o in Organisation.objects.all()}
+def _unions() -> tuple[dict[int, Organisation], dict[int, Organisation]]:
+    """The unions people can be put in (active grassroots ones, as on the web form), and the
+    other organisations (the federation, closed unions), to say why those are refused."""
+    usable, other = {}, {}
+    for org in Organisation.objects.all():
+        ok = org.kind == OrganisationKind.GRASSROOTS and org.is_active
+        (usable if ok else other)[org.pk] = org
+    return usable, other
 
 
 def _union_from_text(text: str, unions: dict[int, Organisation]) -> Organisation | None:
@@ -371,7 +417,19 @@ def _archived_by_undone_import() -> set[int]:
     )
 
 
-def _match(people: list[Person]):
+@dataclass
+class Match:
+    """The archive's records the file's people may be, all within what the actor may see."""
+
+    by_id: dict[str, ModelWorker]
+    by_pk: dict[int, ModelWorker]
+    by_name_birth: dict[tuple, list[ModelWorker]]
+    # ID numbers held by records the actor may not see: such a row cannot become a new record
+    # (the number is unique), and nothing of that record may be shown.
+    hidden_ids: set[str]
+
+
+def _match(people: list[Person], actor) -> Match:
     ids = [p.values["id_number"] for p in people if "id_number" in p.values]
     pks = [p.rows[0].record_number for p in people if p.rows and p.rows[0].record_number is not None]
     nbs = [
@@ -383,10 +441,17 @@ def _match(people: list[Person]):
         and "name" in p.values
         and "birth_date" in p.values
     ]
-    base = ModelWorker.objects.select_related("employer", "union")
+    # The command line (no actor) is a trusted operator; people match only what they may see.
+    visible = ModelWorker.objects.all() if actor is None else visible_model_workers(actor, include_archived=True)
+    base = visible.select_related("employer", "union")
     by_id: dict[str, ModelWorker] = {}
+    hidden_ids: set[str] = set()
     for chunk in _chunks(ids):
-        by_id.update({w.id_number: w for w in base.filter(id_number__in=chunk)})
+        found = {w.id_number: w for w in base.filter(id_number__in=chunk)}
+        by_id.update(found)
+        missing = [n for n in chunk if n not in found]
+        if missing and actor is not None:
+            hidden_ids.update(ModelWorker.objects.filter(id_number__in=missing).values_list("id_number", flat=True))
     by_pk: dict[int, ModelWorker] = {}
     for chunk in _chunks(pks):
         by_pk.update({w.pk: w for w in base.filter(pk__in=chunk)})
@@ -397,16 +462,18 @@ def _match(people: list[Person]):
             cond |= Q(name=name, birth_date=birth)
         for w in base.filter(cond):
             by_name_birth[(w.name, w.birth_date)].append(w)
-    return by_id, by_pk, by_name_birth
+    return Match(by_id=by_id, by_pk=by_pk, by_name_birth=by_name_birth, hidden_ids=hidden_ids)
 
 
-def _honours_of(worker_ids: list[int]) -> dict[int, set]:
-    out: dict[int, set] = defaultdict(set)
+def _honours_of(worker_ids: list[int]) -> dict[int, dict[tuple, bool]]:
+    """Each record's honours as (year, level, kind) → whether one of that key is revoked."""
+    out: dict[int, dict[tuple, bool]] = defaultdict(dict)
     for chunk in _chunks(worker_ids):
-        for wid, year, level, kind in Honour.objects.filter(
+        for wid, year, level, kind, revoked_on in Honour.objects.filter(
             model_worker_id__in=chunk, voided_at__isnull=True
-        ).values_list("model_worker_id", "year", "level", "kind"):
-            out[wid].add((year, level, kind))
+        ).values_list("model_worker_id", "year", "level", "kind", "revoked_on"):
+            key = (year, level, kind)
+            out[wid][key] = out[wid].get(key, False) or revoked_on is not None
     return out
 
 
@@ -417,9 +484,7 @@ def _refuse(person: Person, column: str, message: str) -> None:
         row.problem(column, message)
 
 
-def _decide(
-    person, *, actor, default_union, unions, by_id, by_pk, by_name_birth, existing_honours, undone, decisions
-) -> None:
+def _decide(person, *, actor, default_union, unions, closed, match, existing_honours, undone, decisions) -> None:
     if not person.rows:
         person.action = RowAction.REJECT
         return
@@ -430,12 +495,15 @@ def _decide(
     if "union" in v:
         union = _union_from_text(v["union"], unions)
         if union is None:
-            _refuse(person, _label("union"), _("There is no union “%(u)s”.") % {"u": v["union"]})
+            if _union_from_text(v["union"], closed) is not None:
+                _refuse(person, _label("union"), _not_usable(v["union"]))
+            else:
+                _refuse(person, _label("union"), _("There is no union “%(u)s”.") % {"u": v["union"]})
             return
-    # Which record is this?
+    # Which record is this? Only records the user may see are looked at, or named.
     worker = None
     if first.record_number is not None:
-        worker = by_pk.get(first.record_number)
+        worker = match.by_pk.get(first.record_number)
         if worker is None:
             _refuse(person, _label("record_number"), _("There is no record number %(n)s.") % {"n": first.record_number})
             return
@@ -450,9 +518,12 @@ def _decide(
             )
             return
     elif "id_number" in v:
-        worker = by_id.get(v["id_number"])
+        if v["id_number"] in match.hidden_ids:
+            _refuse(person, _label("name"), _("This person's record belongs to another union; you may not change it."))
+            return
+        worker = match.by_id.get(v["id_number"])
     elif "name" in v and "birth_date" in v:
-        matches = by_name_birth.get((v["name"], v["birth_date"].value), [])
+        matches = match.by_name_birth.get((v["name"], v["birth_date"].value), [])
         if matches:
             employer = v.get("employer")
             best = next((m for m in matches if employer and m.employer and m.employer.name == employer), matches[0])
@@ -467,13 +538,22 @@ def _decide(
     if worker is not None:
         _plan_update(person, worker, union, actor, existing_honours, undone, "union" in v)
     else:
-        _plan_new(person, union, actor)
+        _plan_new(person, union, actor, unions)
 
 
-def _plan_new(person: Person, union, actor) -> None:
+def _not_usable(name: str) -> str:
+    return _("“%(u)s” is the federation or a closed union; people are added to an active grassroots union.") % {
+        "u": name
+    }
+
+
+def _plan_new(person: Person, union, actor, unions: dict[int, Organisation]) -> None:
     v = person.values
     if union is None:
         _refuse(person, _label("union"), _("The union is missing: add a 所属工会 column or choose one at upload."))
+        return
+    if union.pk not in unions:  # the one chosen at upload, closed since (or given on the command line)
+        _refuse(person, _label("union"), _not_usable(union.name))
         return
     if not _may_use_union(actor, union):
         _refuse(person, _label("union"), _("You may only add people to your own union."))
@@ -492,10 +572,13 @@ def _plan_new(person: Person, union, actor) -> None:
     if not data.get("birth_date"):
         _refuse(person, _label("birth_date"), _("Enter the date of birth."))
         return
+    honours = _distinct(person.honours)
+    if not _check_honours(person, honours, {}, data["birth_date"]):
+        return
     person.action = RowAction.NEW
     person.data = data
     person.changes = {k: [None, _show(val)] for k, val in data.items() if val not in (None, "")}
-    person.new_honours = _distinct(person.honours)
+    person.new_honours = honours
 
 
 def _plan_update(person: Person, worker: ModelWorker, union, actor, existing_honours, undone, union_given) -> None:
@@ -543,15 +626,57 @@ def _plan_update(person: Person, worker: ModelWorker, union, actor, existing_hon
         for key, messages in e.message_dict.items():
             _refuse(person, _label(key) if key in FIELDS else key, " ".join(messages))
         return
-    have = existing_honours.get(worker.pk, set())
-    person.new_honours = [(row, h) for row, h in _distinct(person.honours) if (h.year, h.level, h.kind) not in have]
-    for _row, h in person.new_honours:
-        if h.year < worker.birth_date.year + 14:
-            _refuse(person, _label("year"), _("The honour year is before the person was 14 years old."))
-            return
+    have = existing_honours.get(worker.pk, {})
+    honours = _distinct(person.honours)
+    if not _check_honours(person, honours, have, merged["birth_date"]):
+        return
+    person.new_honours = [(row, h) for row, h in honours if (h.year, h.level, h.kind) not in have]
     person.changes = {k: [_show(old), _show(new)] for k, (old, new) in changes.items()}
     person.data = {k: new for k, (_old, new) in changes.items()}
     person.action = RowAction.UPDATE if (changes or person.new_honours or person.restore) else RowAction.UNCHANGED
+
+
+def _check_honours(person: Person, honours, have: dict[tuple, bool], birth_date) -> bool:
+    """The archive's rules for the honours the import would add; refuse the person otherwise.
+
+    ``have`` holds the record's honours: (year, level, kind) → whether one is revoked. An
+    honour marked 已撤销 is taken only when the archive already has it revoked (an exported
+    roster read back): a revocation needs its date and reason, which a roster does not give.
+    """
+    for _row, h in honours:
+        key = (h.year, h.level, h.kind)
+        if key in have:
+            if h.revoked and not have[key]:
+                _refuse(
+                    person,
+                    _label("honours"),
+                    _(
+                        "The honour “%(t)s” is marked as revoked, but the archive has it in force. Record the "
+                        "revocation with its date and reason in the person's record, then import again."
+                    )
+                    % {"t": f"{h.year}年{h.title}"},
+                )
+                return False
+            continue  # already in the archive: nothing is added
+        if h.revoked:
+            _refuse(
+                person,
+                _label("honours"),
+                _(
+                    "The honour “%(t)s” is marked as revoked. A revocation needs its date and reason, which "
+                    "an import cannot give: leave it out of the file, then add the honour and its revocation "
+                    "in the person's record."
+                )
+                % {"t": f"{h.year}年{h.title}"},
+            )
+            return False
+        try:
+            validation.check_honour_year(h.year, birth_date)
+        except ValidationError as e:
+            message = " ".join(e.message_dict.get("year", e.messages))
+            _refuse(person, _label("year"), f"{h.year}年{h.title}：{message}")
+            return False
+    return True
 
 
 def _may_use_union(actor, union) -> bool:
@@ -602,30 +727,26 @@ def _show(value):
 
 def _check_person(data: dict) -> None:
     """The archive's own rules, without its per-record database lookups (done in bulk here)."""
-    errors: dict[str, list] = {}
     id_info = None
     if data.get("id_number"):
-        from gongjiang.core import idcard
-
         id_info = idcard.decode(data["id_number"])  # validated when the row was read
         data.setdefault("birth_date", id_info.birth_date)
         data.setdefault("sex", id_info.sex)
+    errors: dict[str, list] = {}
     if not data.get("sex"):
         errors["sex"] = [_("The sex is missing: without an ID number it must be given.")]
-    for check in (
-        lambda: validation.check_identity(id_info=id_info, birth_date=data.get("birth_date"), sex=data.get("sex")),
-        lambda: validation.check_dates(
+    try:
+        validation.check_person(
+            id_info=id_info,
             birth_date=data.get("birth_date"),
-            status=data.get("status") or Status.WORKING,
+            sex=data.get("sex"),
+            status=data.get("status"),
             retired_on=data.get("retired_on"),
             died_on=data.get("died_on"),
-        ),
-    ):
-        try:
-            check()
-        except ValidationError as e:
-            for key, messages in e.message_dict.items():
-                errors.setdefault(key, []).extend(messages)
+        )
+    except ValidationError as e:
+        for key, messages in e.message_dict.items():
+            errors.setdefault(key, []).extend(messages)
     if errors:
         raise ValidationError(errors)
 
@@ -642,6 +763,3 @@ def employer_ids(names: set[str], union_of: dict[str, Organisation | None]) -> d
         for chunk in _chunks([e.name for e in missing]):
             found.update(dict(Employer.objects.filter(name__in=chunk).values_list("name", "pk")))
     return found
-
-
-LEVEL_NONE = int(Level.NONE)

@@ -10,7 +10,6 @@ so a name merged down over a person's honour rows reads on every row.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -154,16 +153,3 @@ def read(data: bytes, name: str, sheet: str | None = None) -> tuple[Grid, str]:
     for row in grid.rows:
         row.extend([None] * (width - len(row)))
     return grid, fmt
-
-
-def cell_text(value) -> str:
-    """A cell as the user sees it, for error workbooks and messages."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M") if value.time() != dt.time() else value.strftime("%Y-%m-%d")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)

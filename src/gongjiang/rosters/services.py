@@ -313,12 +313,7 @@ def apply(ri: RosterImport, *, actor=None, progress: Callable[[int, int], None] 
         ri = RosterImport.objects.select_for_update().get(pk=ri.pk)
         if ri.status != ImportStatus.APPLYING:
             raise DomainError(_("This import is not being applied."), code="conflict")
-        plan = planner.plan_rows(
-            actor=ri.created_by if actor is None else actor,
-            rows=drafts,
-            default_union=ri.default_union,
-            decisions=_decisions(ri),
-        )
+        plan = planner.plan_rows(actor=actor, rows=drafts, default_union=ri.default_union, decisions=_decisions(ri))
         counts = _carry_out(ri, plan, actor)
         _refresh_rows(ri, plan)
         ri.counts = {**plan.counts(), **counts}
@@ -372,6 +367,7 @@ def _carry_out(ri: RosterImport, plan: planner.Plan, actor) -> dict[str, int]:
         )
         w.name_pinyin, w.name_initials = name_keys(w.name)
         w.id_last4 = (w.id_number or "")[-4:]
+        # The plan never adds a revoked honour (planner._check_honours refuses one): all count.
         w.highest_level = highest_level_of((h.kind, h.level, None, None) for _r, h in p.new_honours)
         w.created_at = w.updated_at = now
         workers.append(w)

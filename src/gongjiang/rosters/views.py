@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,12 +15,12 @@ from gongjiang.core.decorators import perm_required, section
 from gongjiang.core.downloads import file_download
 from gongjiang.core.errors import DomainError
 from gongjiang.core.forms import apply_errors
-from gongjiang.core.masking import mask_id_number, mask_phone
 from gongjiang.core.pagination import KeysetPaginator
 from gongjiang.rosters import services, tasks, template
 from gongjiang.rosters.columns import FIELDS
 from gongjiang.rosters.forms import MappingForm, UploadForm
 from gongjiang.rosters.models import Decision, ImportMapping, ImportRow, ImportStatus, RowAction
+from gongjiang.rosters.preview import Previewer
 
 SHOWN = [RowAction.REJECT, RowAction.CANDIDATE, RowAction.NEW, RowAction.UPDATE, RowAction.UNCHANGED, RowAction.SKIP]
 
@@ -98,27 +97,18 @@ def detail(request, pk: int):
 
 def _describe_rows(ri, rows) -> None:
     """What the preview shows of each row: the name, the ID masked, and why or what changes."""
-    index = {key: i for i, key in enumerate(ri.mapping) if key}
-
-    def cell(row, key):
-        i = index.get(key)
-        return row.cells[i] if i is not None and i < len(row.cells) and row.cells[i] is not None else ""
-
+    previewer = Previewer(ri)
     for row in rows:
-        row.name = cell(row, "name")
-        id_number = str(cell(row, "id_number"))
-        row.id_masked = mask_id_number(id_number) if len(id_number) == 18 else id_number
+        shown = previewer.describe(row)
+        row.name = shown.name
+        row.id_masked = shown.id_number
         row.change_list = []
-        for key, pair in row.changes.items():
+        for key, pair in shown.changes.items():
             if key == "honours":
                 continue
             before, after = [*pair, None, None][:2]
-            if key == "id_number":
-                before, after = mask_id_number(before), mask_id_number(after)
-            elif key == "phone":
-                before, after = mask_phone(before), mask_phone(after)
             row.change_list.append((str(FIELDS[key][0]) if key in FIELDS else key, before, after))
-        row.honours_added = row.changes.get("honours", [])
+        row.honours_added = shown.changes.get("honours", [])
 
 
 @require_POST
@@ -213,10 +203,6 @@ def original(request, pk: int):
 @perm_required(Perm.EDIT_RECORDS)
 def blank_template(request):
     return file_download(lambda path: template.write_template(path, user=request.user), "劳模花名册导入模板.xlsx")
-
-
-def job_redirect(ri) -> str:
-    return reverse("core:job", args=[ri.job_id]) if ri.job_id else ri.get_absolute_url()
 
 
 # --- Duplicates already in the archive --------------------------------------------------------

@@ -230,8 +230,10 @@ def family_out(m: FamilyMember) -> dict:
     }
 
 
-def detail(w: ModelWorker) -> dict:
-    hardship = getattr(w, "hardship_file", None)
+def detail(w: ModelWorker, user) -> dict:
+    """The record; its private matters (family, hardship file) only for those who may see them."""
+    private = permissions.may_see_private(user, w)
+    hardship = getattr(w, "hardship_file", None) if private else None
     return {
         **summary(w),
         "ethnicity": w.ethnicity,
@@ -245,7 +247,7 @@ def detail(w: ModelWorker) -> dict:
         "remarks": w.remarks,
         "version": w.version,
         "honours": [honour_out(h) for h in w.honours.all()],
-        "family": [family_out(m) for m in w.family_members.all()],
+        "family": [family_out(m) for m in w.family_members.all()] if private else [],
         "hardship": None
         if hardship is None
         else {
@@ -312,7 +314,7 @@ def _worker(request, pk: int) -> ModelWorker:
 
 @router.get("/model-workers/{int:worker_id}", response={200: ModelWorkerDetail, **ERRORS}, summary="一人一档")
 def model_worker(request, worker_id: int):
-    return detail(_worker(request, worker_id))
+    return detail(_worker(request, worker_id), request.user)
 
 
 class ModelWorkerIn(Schema):
@@ -370,7 +372,7 @@ def create_model_worker(request, payload: ModelWorkerIn):
     data = payload.dict()
     data["union"] = _union(request, payload.union)
     worker = services.create_model_worker(actor=request.user, data=data)
-    return Reply(201, detail(_worker(request, worker.pk)))
+    return Reply(201, detail(_worker(request, worker.pk), request.user))
 
 
 @router.patch(
@@ -385,7 +387,7 @@ def update_model_worker(request, worker_id: int, payload: ModelWorkerPatch):
     if "union" in data:
         data["union"] = _union(request, data["union"])
     services.update_model_worker(actor=request.user, worker=worker, data=data, expected_version=version)
-    return detail(_worker(request, worker_id))
+    return detail(_worker(request, worker_id), request.user)
 
 
 class ReasonIn(Schema):
@@ -399,7 +401,7 @@ class ReasonIn(Schema):
 )
 def archive_model_worker(request, worker_id: int, payload: ReasonIn):
     services.archive_model_worker(actor=request.user, worker=_worker(request, worker_id), reason=payload.reason)
-    return detail(_worker(request, worker_id))
+    return detail(_worker(request, worker_id), request.user)
 
 
 @router.post(
@@ -409,7 +411,7 @@ def archive_model_worker(request, worker_id: int, payload: ReasonIn):
 )
 def restore_model_worker(request, worker_id: int):
     services.restore_model_worker(actor=request.user, worker=_worker(request, worker_id))
-    return detail(_worker(request, worker_id))
+    return detail(_worker(request, worker_id), request.user)
 
 
 class RevealIn(Schema):
@@ -508,7 +510,7 @@ class HardshipIn(Schema):
 )
 def save_hardship(request, worker_id: int, payload: HardshipIn):
     services.save_hardship_file(actor=request.user, worker=_worker(request, worker_id), data=payload.dict())
-    return detail(_worker(request, worker_id))
+    return detail(_worker(request, worker_id), request.user)
 
 
 # --- Export and jobs --------------------------------------------------------------------------

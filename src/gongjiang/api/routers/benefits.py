@@ -8,7 +8,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -18,8 +18,7 @@ from ninja.files import UploadedFile
 
 from gongjiang.accounts import permissions
 from gongjiang.accounts.permissions import Perm
-from gongjiang.api.common import ERRORS, WRITE_ERRORS, Page, choice, page
-from gongjiang.archive.selectors import visible_model_workers
+from gongjiang.api.common import ERRORS, WRITE_ERRORS, Page, choice, page, require
 from gongjiang.benefits import bankfile, entitlement, reports, services
 from gongjiang.benefits.enums import BatchState, HoldReason, LineState, SchemeKind, SchemePeriod
 from gongjiang.benefits.models import (
@@ -31,13 +30,14 @@ from gongjiang.benefits.models import (
     Scheme,
     TreatmentHold,
 )
+from gongjiang.benefits.views import treatment_person
+from gongjiang.core.masking import mask_account
 
 router = Router(tags=["待遇发放"])
 
 
 def _require(request, perm: Perm = Perm.VIEW_BATCHES) -> None:
-    if not permissions.has_perm(request.user, perm):
-        raise PermissionDenied(_("You may not do this."))
+    require(request, perm)
 
 
 # --- Schemes ----------------------------------------------------------------------------------
@@ -274,7 +274,7 @@ def lines(
             "level": line.level,
             "words": line.words,
             "bank": line.bank,
-            "account_number": line.account_number if full else services.masked(line.account_number),
+            "account_number": line.account_number if full else mask_account(line.account_number),
             "holder": line.holder,
             "state": line.state,
             "state_label": choice(line.state, LineState),
@@ -354,10 +354,7 @@ def return_(request, batch_id: int, payload: BenefitReasonIn):
     "/batches/{int:batch_id}/regenerate", response={200: BatchOut, **WRITE_ERRORS}, summary="补入新近符合条件的人"
 )
 def regenerate(request, batch_id: int):
-    batch = _batch(request, batch_id)
-    if batch.period is None:
-        raise HttpError(409, _("Only a regular batch can take in people newly entitled."))
-    services.generate_batch(actor=request.user, scheme=batch.scheme, period=batch.period)
+    services.regenerate_batch(actor=request.user, batch=_batch(request, batch_id))
     return _batch_detail(batch_id)
 
 
@@ -674,19 +671,11 @@ class TreatmentOut(Schema):
     holds: list[HoldOut]
 
 
-def _person(request, pk: int):
-    """The same gate as the profile's treatment section."""
-    worker = get_object_or_404(visible_model_workers(request.user, include_archived=True), pk=pk)
-    if not permissions.may_see_treatment(request.user, worker):
-        raise PermissionDenied(_("You may not do this."))
-    return worker
-
-
 def _account_out(a: PaymentAccount) -> dict:
     return {
         "id": a.pk,
         "bank": a.bank,
-        "account_number": services.masked(a.account_number),
+        "account_number": mask_account(a.account_number),
         "holder": a.holder,
         "valid_from": a.valid_from,
         "ended_on": a.ended_on,
@@ -737,7 +726,7 @@ def _treatment(worker) -> dict:
     summary="一个人的待遇：现在每期应发多少、累计应发已发欠发、最近的支付、账户与暂停",
 )
 def treatment(request, worker_id: int):
-    return _treatment(_person(request, worker_id))
+    return _treatment(treatment_person(request.user, worker_id))
 
 
 class AccountIn(Schema):
@@ -753,7 +742,9 @@ class AccountIn(Schema):
     summary="登记新的代发账户（原账户在前一天结束）",
 )
 def add_account(request, worker_id: int, payload: AccountIn):
-    account = services.set_account(actor=request.user, worker=_person(request, worker_id), **payload.dict())
+    account = services.set_account(
+        actor=request.user, worker=treatment_person(request.user, worker_id), **payload.dict()
+    )
     return Status(201, _account_out(account))
 
 
@@ -768,7 +759,7 @@ class AccountRevealOut(Schema):
 )
 def reveal_account(request, account_id: int):
     account = get_object_or_404(PaymentAccount.objects.select_related("model_worker"), pk=account_id)
-    _person(request, account.model_worker_id)
+    treatment_person(request.user, account.model_worker_id)
     return {"account_number": services.reveal_account(actor=request.user, account=account)}
 
 
@@ -785,7 +776,7 @@ class HoldIn(Schema):
     summary="暂停待遇（处分、调查、出国定居、失去联系……）",
 )
 def add_hold(request, worker_id: int, payload: HoldIn):
-    hold = services.add_hold(actor=request.user, worker=_person(request, worker_id), **payload.dict())
+    hold = services.add_hold(actor=request.user, worker=treatment_person(request.user, worker_id), **payload.dict())
     return Status(201, _hold_out(hold))
 
 
@@ -796,5 +787,5 @@ class EndHoldIn(Schema):
 @router.post("/holds/{int:hold_id}/end", response={200: HoldOut, **WRITE_ERRORS}, summary="结束暂停")
 def end_hold(request, hold_id: int, payload: EndHoldIn):
     hold = get_object_or_404(TreatmentHold.objects.select_related("model_worker"), pk=hold_id)
-    _person(request, hold.model_worker_id)
+    treatment_person(request.user, hold.model_worker_id)
     return _hold_out(services.end_hold(actor=request.user, hold=hold, ends_on=payload.ends_on))

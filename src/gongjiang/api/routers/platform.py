@@ -16,17 +16,25 @@ from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import WithJsonSchema
 
-from gongjiang.accounts import permissions
 from gongjiang.accounts.models import Organisation
 from gongjiang.accounts.permissions import Perm
-from gongjiang.api.common import ERRORS, WRITE_ERRORS, Amount, Page, choice, decimal_input, decimal_schema, page
-from gongjiang.archive.models import Employer
+from gongjiang.api.common import (
+    ERRORS,
+    WRITE_ERRORS,
+    Amount,
+    Page,
+    choice,
+    decimal_input,
+    decimal_schema,
+    page,
+    require,
+)
 from gongjiang.archive.selectors import visible_model_workers
 from gongjiang.platform import evaluation, funding, plaques, selectors, services
 from gongjiang.platform.enums import (
@@ -87,14 +95,9 @@ def _funds(unit: Unit) -> dict[str, Decimal]:
 # --- Who may (the pages' rules) -----------------------------------------------------------------
 
 
-def _require(request, perm: Perm) -> None:
-    if not permissions.has_perm(request.user, perm):
-        raise PermissionDenied(_("You may not do this."))
-
-
 def _require_reader(request) -> None:
     """Rounds, candidates and funding: the federation, its reviewers and the auditor."""
-    _require(request, Perm.VIEW_PLATFORM)
+    require(request, Perm.VIEW_PLATFORM)
     if not selectors.may_read_running(request.user):
         raise PermissionDenied(_("You may not do this."))
 
@@ -104,7 +107,7 @@ UNIT_RELATED = ("leader", "union", "employer")
 
 def _unit(request, pk: int, *, keep: bool = False) -> Unit:
     """A unit the user may see (another's is a 404); with ``keep``, one they may keep (else 403)."""
-    _require(request, Perm.VIEW_PLATFORM)
+    require(request, Perm.VIEW_PLATFORM)
     unit = get_object_or_404(selectors.visible_units(request.user).select_related(*UNIT_RELATED), pk=pk)
     if keep and not services.may_keep_unit(request.user, unit):
         raise PermissionDenied(_("You may not change this unit."))
@@ -123,12 +126,6 @@ def _pick(qs, pk: int | None, field: str):
 
 def _person(request, pk: int | None, field: str):
     return _pick(visible_model_workers(request.user), pk, field)
-
-
-def _employers(user):
-    qs = Employer.objects.all()
-    scope = permissions.union_scope(user)
-    return qs if scope is None else qs.filter(union_id__in=scope)
 
 
 # Every active union; the service refuses one outside the user's scope, with its own message.
@@ -389,7 +386,7 @@ class UnitFilters(Schema):
     summary="载体列表（工作室、星级示范岗、标兵；默认只列已建立的；游标分页）",
 )
 def units(request, f: Query[UnitFilters], cursor: str = "", limit: int = 50):
-    _require(request, Perm.VIEW_PLATFORM)
+    require(request, Perm.VIEW_PLATFORM)
     qs = selectors.visible_units(request.user).select_related(*UNIT_RELATED)
     qs = selectors.filter_units(qs, status=f.status, tier=f.tier, q=f.q, stars=f.stars, union=f.union)
     return page(qs, ["-id"], cursor=cursor, limit=limit, serialize=unit_summary)
@@ -423,11 +420,11 @@ class UnitIn(Schema):
     summary="申报创建载体（区总工会，或基层工会为本会申报）",
 )
 def apply_unit(request, payload: UnitIn):
-    _require(request, Perm.APPLY_UNITS)
+    require(request, Perm.APPLY_UNITS)
     data = payload.dict()
     data["leader"] = _person(request, payload.leader, "leader")
     data["union"] = _pick(UNIONS, payload.union, "union")
-    data["employer"] = _pick(_employers(request.user), payload.employer, "employer")
+    data["employer"] = _pick(selectors.visible_employers(request.user), payload.employer, "employer")
     created = services.apply_unit(actor=request.user, data=data)
     return Status(201, _detail(request, created.pk))
 
@@ -459,7 +456,7 @@ def update_unit(request, unit_id: int, payload: UnitPatch):
     if "union" in data:
         data["union"] = _pick(UNIONS, data["union"], "union")
     if "employer" in data:
-        data["employer"] = _pick(_employers(request.user), data["employer"], "employer")
+        data["employer"] = _pick(selectors.visible_employers(request.user), data["employer"], "employer")
     for key in ("name", "leader_name", "field", "venue", "description"):
         if key in data and data[key] is None:
             data[key] = ""
@@ -478,7 +475,7 @@ class ReviewIn(Schema):
     summary="审核申报（通过待授牌，或不通过并说明理由）",
 )
 def review_unit(request, unit_id: int, payload: ReviewIn):
-    _require(request, Perm.MANAGE_PLATFORM)
+    require(request, Perm.MANAGE_PLATFORM)
     services.review_unit(
         actor=request.user,
         unit=_unit(request, unit_id),
@@ -499,7 +496,7 @@ class AwardIn(Schema):
     summary="授牌（统一编号，自授牌日起已建立）",
 )
 def award_plaque(request, unit_id: int, payload: AwardIn):
-    _require(request, Perm.MANAGE_PLATFORM)
+    require(request, Perm.MANAGE_PLATFORM)
     services.award_plaque(actor=request.user, unit=_unit(request, unit_id), on=payload.on, stars=payload.stars)
     return _detail(request, unit_id)
 
@@ -515,7 +512,7 @@ class ReReviewIn(Schema):
     summary="复审被警示的载体（通过即整改完成；不通过成为摘牌候选）",
 )
 def re_review(request, unit_id: int, payload: ReReviewIn):
-    _require(request, Perm.MANAGE_PLATFORM)
+    require(request, Perm.MANAGE_PLATFORM)
     evaluation.re_review(actor=request.user, unit=_unit(request, unit_id), passed=payload.passed, note=payload.note)
     return _detail(request, unit_id)
 
@@ -526,12 +523,7 @@ def re_review(request, unit_id: int, payload: ReReviewIn):
     summary="荣誉证书与牌匾（PDF，统一样式）",
 )
 def unit_plaque(request, unit_id: int):
-    found = _unit(request, unit_id)
-    if not found.plaque_number:
-        raise Http404
-    response = HttpResponse(plaques.render_pdf(found), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="plaque-{found.plaque_number}.pdf"'
-    return response
+    return plaques.pdf_response(_unit(request, unit_id))
 
 
 # --- The six haves and the team ----------------------------------------------------------------------
@@ -979,7 +971,7 @@ class RoundIn(Schema):
     summary="开启一轮考评（所选层级的全部已建立载体）",
 )
 def open_round(request, payload: RoundIn):
-    _require(request, Perm.MANAGE_PLATFORM)
+    require(request, Perm.MANAGE_PLATFORM)
     rnd = evaluation.open_round(actor=request.user, year=payload.year, title=payload.title, tiers=payload.tiers)
     return Status(201, round_detail(rnd.pk))
 
@@ -1060,7 +1052,7 @@ def round_evaluations(
     summary="结束考评：计算结果，按规则调整星级、警示、产生晋级或摘牌候选",
 )
 def close_round(request, round_id: int):
-    _require(request, Perm.MANAGE_PLATFORM)
+    require(request, Perm.MANAGE_PLATFORM)
     rnd = get_object_or_404(EvaluationRound, pk=round_id)
     counts = evaluation.close_round(actor=request.user, rnd=rnd)
     return {**round_detail(rnd.pk), "counts": counts}
@@ -1231,7 +1223,7 @@ class DecisionIn(Schema):
     summary="决定候选：同意（晋级换牌，或摘牌）或不同意，均须说明理由",
 )
 def decide_case(request, case_id: int, payload: DecisionIn):
-    _require(request, Perm.MANAGE_PLATFORM)
+    require(request, Perm.MANAGE_PLATFORM)
     found = get_object_or_404(Case, pk=case_id)
     evaluation.decide_case(actor=request.user, case=found, accept=payload.decision == "accept", reason=payload.reason)
     return case_out(CASES.get(pk=case_id))
@@ -1355,7 +1347,7 @@ def _plan_data(payload: PlanIn) -> dict:
     summary="编制年度经费方案（先定额补助，余额按层级×等次权重分配，整元，合计等于预算）",
 )
 def create_plan(request, payload: PlanIn):
-    _require(request, Perm.MANAGE_PLATFORM)
+    require(request, Perm.MANAGE_PLATFORM)
     created = funding.save_plan(actor=request.user, data=_plan_data(payload))
     return Status(201, plan_detail(created.pk))
 
@@ -1366,7 +1358,7 @@ def create_plan(request, payload: PlanIn):
     summary="修改草稿方案并重新计算（已批准的方案不再改变）",
 )
 def update_plan(request, plan_id: int, payload: PlanIn):
-    _require(request, Perm.MANAGE_PLATFORM)
+    require(request, Perm.MANAGE_PLATFORM)
     found = get_object_or_404(FundingPlan, pk=plan_id)
     funding.save_plan(actor=request.user, data=_plan_data(payload), plan=found)
     return plan_detail(plan_id)
@@ -1378,7 +1370,7 @@ def update_plan(request, plan_id: int, payload: PlanIn):
     summary="批准经费方案（此后可登记拨付）",
 )
 def approve_plan(request, plan_id: int):
-    _require(request, Perm.MANAGE_PLATFORM)
+    require(request, Perm.MANAGE_PLATFORM)
     funding.approve_plan(actor=request.user, plan=get_object_or_404(FundingPlan, pk=plan_id))
     return plan_detail(plan_id)
 
@@ -1406,7 +1398,7 @@ class DisbursementOut(Schema):
     summary="登记拨付（方案批准后；全部或部分，不超过份额）",
 )
 def disburse(request, allocation_id: int, payload: DisburseIn):
-    _require(request, Perm.MANAGE_PLATFORM)
+    require(request, Perm.MANAGE_PLATFORM)
     allocation = get_object_or_404(Allocation.objects.select_related("plan", "unit"), pk=allocation_id)
     item: Disbursement = funding.disburse(
         actor=request.user,

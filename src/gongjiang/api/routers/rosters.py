@@ -14,14 +14,14 @@ from ninja.files import UploadedFile
 from pydantic import Field, WithJsonSchema
 
 from gongjiang.accounts import permissions
-from gongjiang.accounts.models import Organisation
 from gongjiang.accounts.permissions import Perm
 from gongjiang.api.common import ERRORS, WRITE_ERRORS, Page, page
 from gongjiang.api.routers.archive import JobOut, job_out
+from gongjiang.archive.forms import unions_for
 from gongjiang.core.downloads import file_download
-from gongjiang.core.masking import mask_id_number
 from gongjiang.rosters import services, tasks
 from gongjiang.rosters.models import ImportRow, RosterImport, RowAction
+from gongjiang.rosters.preview import Previewer
 
 router = Router(tags=["花名册导入"])
 
@@ -89,8 +89,9 @@ def upload(request, file: File[UploadedFile] = None, default_union: Form[int] = 
         raise ValidationError({"file": [_("Choose the file.")]})
     union = None
     if default_union is not None:
-        union = Organisation.objects.filter(pk=default_union, parent__isnull=False).first()
-        if union is None or not permissions.may_use_union(request.user, union):
+        # As on the web form: an active grassroots union within the user's scope.
+        union = unions_for(request.user).filter(pk=default_union).first()
+        if union is None:
             raise Http404
     ri = services.upload(actor=request.user, name=file.name, data=file.read(), default_union=union, via="api")
     tasks.start_parse(actor=request.user, ri=ri)
@@ -142,26 +143,18 @@ RowPage = Page[RowOut]
 
 
 def _row_out(ri: RosterImport):
-    index = {key: i for i, key in enumerate(ri.mapping or []) if key}
-
-    def cell(row, key):
-        i = index.get(key)
-        return row.cells[i] if i is not None and i < len(row.cells) and row.cells[i] is not None else ""
+    previewer = Previewer(ri)
 
     def serialize(row: ImportRow) -> dict:
-        id_number = str(cell(row, "id_number"))
-        changes = dict(row.changes or {})
-        for key in ("id_number", "phone"):
-            if key in changes:  # the preview never shows a value in clear
-                changes[key] = [mask_id_number(v) if key == "id_number" else "****" for v in changes[key]]
+        shown = previewer.describe(row)  # the preview never shows a value in clear
         return {
             "row_number": row.row_number,
             "person": row.person,
             "action": row.action,
-            "name": str(cell(row, "name")),
-            "id_number": mask_id_number(id_number) if len(id_number) == 18 else id_number,
+            "name": shown.name,
+            "id_number": shown.id_number,
             "problems": row.problems or [],
-            "changes": changes,
+            "changes": shown.changes,
             "candidate_id": row.candidate_id,
             "decision": row.decision,
         }

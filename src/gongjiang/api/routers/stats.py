@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from gongjiang.accounts import permissions
 from gongjiang.accounts.permissions import Perm
-from gongjiang.api.common import ERRORS
+from gongjiang.api.common import ERRORS, require
 
 router = Router(tags=["统计"])
 
@@ -31,8 +28,7 @@ class DashboardOut(Schema):
 def dashboard(request, as_of: dt.date | None = None):
     from gongjiang.reports import stats
 
-    if not permissions.has_perm(request.user, Perm.VIEW_DASHBOARD):
-        raise PermissionDenied(_("You may not do this."))
+    require(request, Perm.VIEW_DASHBOARD)
     return stats.api_summary(request.user, as_of or timezone.localdate())
 
 
@@ -51,8 +47,7 @@ class PlatformStatsOut(Schema):
 def platform(request):
     from gongjiang.platform import selectors
 
-    if not permissions.has_perm(request.user, Perm.VIEW_PLATFORM):
-        raise PermissionDenied(_("You may not do this."))
+    require(request, Perm.VIEW_PLATFORM)
     data = selectors.overview(timezone.localdate())
     c, r = data["counts"], data["results"]
     progress = data["progress"]
@@ -60,14 +55,9 @@ def platform(request):
         "studios": c["studio"],
         "star_posts": c["star_post"],
         "standard_bearers": c["standard_bearer"],
-        "sentence": (
-            f"全区已建立 {c['studio']} 个工作室、{c['star_post']} 个星级示范岗和 {c['standard_bearer']} 个标兵。"
-        ),
+        "sentence": data["sentence"],
         "results": r,
-        "results_sentence": (
-            f"主持或完成各级课题 {r['projects']} 项，完成自主开发新产品、技术 {r['products']} 项，"
-            f"获得各类科技奖项 {r['awards']} 项，获得集体、个人荣誉 {r['honours']} 次。"
-        ),
+        "results_sentence": data["results_sentence"],
         "units_by_year": data["years"],
         "target": None
         if progress is None

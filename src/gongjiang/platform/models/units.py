@@ -149,6 +149,11 @@ class Unit(models.Model):
         return self.status in (UnitStatus.ACTIVE, UnitStatus.WARNED)
 
     @property
+    def holds_plaque(self) -> bool:
+        """A plaque awarded and not removed: only then is there a certificate to print."""
+        return bool(self.plaque_number) and self.is_established
+
+    @property
     def leader_display(self) -> str:
         return self.leader.name if self.leader_id else self.leader_name
 

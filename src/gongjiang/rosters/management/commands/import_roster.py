@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from gongjiang.accounts.enums import OrganisationKind
 from gongjiang.accounts.models import Organisation
 from gongjiang.core import context
 from gongjiang.core.commands import ChineseCommand
@@ -35,7 +36,9 @@ class Command(ChineseCommand):
             raise CommandError(_("There is no file %(f)s.") % {"f": file})
         default_union = None
         if union:
-            default_union = Organisation.objects.filter(code=union).first()
+            default_union = Organisation.objects.filter(
+                code=union, kind=OrganisationKind.GRASSROOTS, is_active=True
+            ).first()
             if default_union is None:
                 raise CommandError(_("There is no union with the code %(c)s.") % {"c": union})
         with context.acting(context.RequestContext(via="command")):
