@@ -125,3 +125,9 @@ def record(**kwargs) -> AuditEntry:
     entry = build(**kwargs)
     entry.save()
     return entry
+
+
+def security_event(*, kind: str, actor=None, obj: models.Model | None = None, detail: dict | None = None, **kwargs):
+    """Record a security event (lockout of an admin, a hidden ID clash, a burst of refusals…):
+    an audit entry with action ``security`` whose ``detail["kind"]`` is a ``SecurityEventKind``."""
+    return record(actor=actor, action=AuditAction.SECURITY, obj=obj, detail={"kind": str(kind), **(detail or {})}, **kwargs)

@@ -39,6 +39,25 @@ class AuditAction(models.TextChoices):
     UNDO = "undo", _("Undid an import")
     MERGE = "merge", _("Merged")
     DOWNLOAD = "download", _("Downloaded")
+    # Reads of personal data (one entry per request: the filter and the row count), refused
+    # requests, confirmations by the federation, and security events (see ``SecurityEventKind``).
+    READ = "read", _("Read personal data")
+    REFUSED = "refused", _("Refused")
+    CONFIRM = "confirm", _("Confirmed")
+    SECURITY = "security", _("Security event")
+
+
+class SecurityEventKind(models.TextChoices):
+    """What a security event (an audit entry with action ``security``) is about; the admin's
+    安全事件 page lists them beside lockouts, bursts of refusals and bulk unmasked exports."""
+
+    LOCKOUT = "lockout", _("Login locked out")
+    ADMIN_LOCKOUT = "admin_lockout", _("An administrator was locked out")
+    REFUSAL_BURST = "refusal_burst", _("Many refused requests")
+    HIDDEN_CLASH = "hidden_clash", _("ID number held by a record outside the user's scope")
+    BULK_UNMASKED_EXPORT = "bulk_unmasked_export", _("Bulk unmasked export")
+    INVALID_TOKENS = "invalid_tokens", _("Many invalid API tokens")
+    THROTTLED = "throttled", _("Requests throttled")
 
 
 class Via(models.TextChoices):
