@@ -76,3 +76,56 @@ def test_the_demo_load_is_on_record(db):
     call_command("demo", size=50, stdout=open("/dev/null", "w"))  # noqa: SIM115
     entry = AuditEntry.objects.get(object_type="archive.modelworker", action=AuditAction.CREATE)
     assert (entry.via, entry.detail["rows"], entry.actor) == ("command", 50, None)
+
+
+def test_private_matters_enter_the_log_redacted_and_numbers_masked(staff_user, union_a):
+    """Issue 10, item 12: the address, a family member's illness and income, the hardship
+    file's health, incomes and needs are not kept in clear; ID numbers and phones are masked."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from gongjiang.archive import services
+    from gongjiang.archive.enums import HardshipCategory, Relation
+    from tests.factories import ModelWorkerFactory
+
+    worker = ModelWorkerFactory(union=union_a, address="", phone="")
+    services.update_model_worker(
+        actor=staff_user, worker=worker, data={"address": "崇安寺街道中山路 88 号 3 单元", "phone": "13912345678"}
+    )
+    services.update_model_worker(actor=staff_user, worker=worker, data={"address": "广益街道 12 号"})
+    services.add_family_member(
+        actor=staff_user,
+        worker=worker,
+        data={"relation": Relation.SPOUSE, "name": "李秀英", "health": "尿毒症透析", "monthly_income": Decimal("1800.00")},
+    )
+    services.save_hardship_file(
+        actor=staff_user,
+        worker=worker,
+        data={
+            "category": HardshipCategory.SPECIAL,
+            "established_on": dt.date(2024, 1, 5),
+            "health": "肺癌术后化疗",
+            "serious_illness": True,
+            "monthly_income": Decimal("2100.00"),
+            "family_monthly_income": Decimal("3900.00"),
+            "needs_and_wishes": "希望解决住院押金",
+        },
+    )
+    hidden = "（已记录，内容不记入日志）"
+    first, second = AuditEntry.objects.filter(object_type="archive.modelworker", action="update").order_by("id")
+    assert first.changes == {"phone": ["", "139****5678"], "address": ["", hidden]}
+    # A changed address is still on record as a change, though both sides are redacted.
+    assert second.changes == {"address": [hidden, hidden]}
+    family = AuditEntry.objects.get(object_type="archive.familymember")
+    assert (family.changes["health"], family.changes["monthly_income"], family.changes["name"]) == (
+        [None, hidden],
+        [None, hidden],
+        [None, "李秀英"],
+    )
+    hardship = AuditEntry.objects.get(object_type="archive.hardshipfile")
+    for key in ("health", "serious_illness", "monthly_income", "family_monthly_income", "needs_and_wishes"):
+        assert hardship.changes[key] == [None, hidden], key
+    assert hardship.changes["category"] == [None, "special"]
+    every = str(list(AuditEntry.objects.values_list("changes", flat=True)))
+    for secret in ("中山路", "广益", "尿毒症", "1800", "肺癌", "2100", "3900", "押金", "13912345678"):
+        assert secret not in every

@@ -8,14 +8,49 @@ from typing import Any
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.models import AuditEntry
 from gongjiang.core import context
-from gongjiang.core.masking import mask_id_number, mask_phone
+from gongjiang.core.masking import mask_account, mask_id_number, mask_phone
+
+
+def redact(value: Any) -> str:
+    """What the log keeps of a private matter (an address, an illness, an income): that it was
+    there and changed, never what it says."""
+    return gettext("(recorded; not kept in the log)")
+
 
 # Personal data never enters the log in clear: the log is read by more people than the record.
-SENSITIVE_FIELDS = {"id_number": mask_id_number, "phone": mask_phone}
+# The one table of what is sensitive: (model, field) -> how the log keeps it; "*" is any model.
+# Identity numbers, phones and accounts are masked (the last digits still tell records apart);
+# private matters are redacted. Every entry's changes pass through it (``build_values``).
+SENSITIVE_FIELDS: dict[tuple[str, str], Any] = {
+    ("*", "id_number"): mask_id_number,
+    ("*", "phone"): mask_phone,
+    ("*", "contact_phone"): mask_phone,
+    ("*", "account_number"): mask_account,
+    ("archive.modelworker", "address"): redact,
+    ("archive.familymember", "health"): redact,
+    ("archive.familymember", "monthly_income"): redact,
+    ("archive.familymember", "employment"): redact,
+    ("archive.hardshipfile", "health"): redact,
+    ("archive.hardshipfile", "serious_illness"): redact,
+    ("archive.hardshipfile", "monthly_income"): redact,
+    ("archive.hardshipfile", "family_monthly_income"): redact,
+    ("archive.hardshipfile", "family_size"): redact,
+    ("archive.hardshipfile", "housing_area"): redact,
+    ("archive.hardshipfile", "housing_note"): redact,
+    ("archive.hardshipfile", "needs_and_wishes"): redact,
+    ("archive.hardshipfile", "remarks"): redact,
+    ("archive.hardshipfile", "end_reason"): redact,
+}
+
+
+def masker_for(object_type: str, field: str):
+    """How the log keeps ``field`` of ``object_type`` ("app.model"), or None: as it is."""
+    return SENSITIVE_FIELDS.get((object_type, field)) or SENSITIVE_FIELDS.get(("*", field))
 
 
 def _plain(value: Any) -> Any:
@@ -35,17 +70,17 @@ def _plain(value: Any) -> Any:
 
 
 def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
-    """The values of ``fields`` as the log stores them (foreign keys by name, sensitive masked)."""
+    """The values of ``fields`` in plain form (foreign keys by name), to compare with ``diff``.
+
+    Still in clear: a change is found by comparing clear values (two addresses redact alike),
+    and the entry's writer (``build_values``) masks what the log keeps."""
     out: dict[str, Any] = {}
     for name in fields:
         field = obj._meta.get_field(name)
         value = getattr(obj, name)
         if field.is_relation and value is not None:
             value = str(value)
-        value = _plain(value)
-        if name in SENSITIVE_FIELDS and value:
-            value = SENSITIVE_FIELDS[name](value)
-        out[name] = value
+        out[name] = _plain(value)
     return out
 
 
@@ -67,13 +102,18 @@ def subject_of(obj: models.Model | None) -> tuple[int | None, int | None]:
     return worker_id, org_id
 
 
-def mask_changes(changes: dict[str, list]) -> dict[str, list]:
-    """Changes as the log stores them: personal values masked."""
+def mask_changes(changes: dict[str, list], object_type: str = "archive.modelworker") -> dict[str, list]:
+    """Changes as the log stores them: personal values masked or redacted (``SENSITIVE_FIELDS``).
+
+    Masking twice gives the same result, so a writer that masked already loses nothing."""
     out = {}
     for key, pair in changes.items():
-        if key in SENSITIVE_FIELDS:
-            pair = [SENSITIVE_FIELDS[key](v) if v else v for v in pair]
-        out[key] = [_plain(v) for v in pair]
+        mask = masker_for(object_type, key)
+        if mask is not None and isinstance(pair, list | tuple):
+            pair = [mask(v) if v not in (None, "") else v for v in pair]
+        elif mask is not None and pair not in (None, ""):
+            pair = mask(pair)
+        out[key] = [_plain(v) for v in pair] if isinstance(pair, list | tuple) else _plain(pair)
     return out
 
 
@@ -110,7 +150,7 @@ def build_values(
         "object_repr": (object_repr or "")[:200],
         "model_worker_id": model_worker_id if model_worker_id is not None else worker_id,
         "organisation_id": organisation_id if organisation_id is not None else org_id,
-        "changes": changes or {},
+        "changes": mask_changes(changes or {}, object_type) if changes else {},
         "detail": {**(detail or {}), **({"token": ctx.token_id} if ctx.token_id else {})},
     }
 
