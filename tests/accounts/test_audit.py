@@ -96,7 +96,12 @@ def test_private_matters_enter_the_log_redacted_and_numbers_masked(staff_user, u
     services.add_family_member(
         actor=staff_user,
         worker=worker,
-        data={"relation": Relation.SPOUSE, "name": "李秀英", "health": "尿毒症透析", "monthly_income": Decimal("1800.00")},
+        data={
+            "relation": Relation.SPOUSE,
+            "name": "李秀英",
+            "health": "尿毒症透析",
+            "monthly_income": Decimal("1800.00"),
+        },
     )
     services.save_hardship_file(
         actor=staff_user,

@@ -141,11 +141,22 @@ def test_returning_needs_a_reason(api_for, staff_user, approver, scheme, people)
     assert api.post(f"/batches/{batch.pk}/return", {"reason": "金额有误"}).json()["state"] == "draft"
 
 
-def test_lines_mask_account_numbers_for_the_auditor(api_for, staff_user, auditor_user, scheme, people):
+def test_lines_mask_account_numbers_for_every_role(api_for, staff_user, auditor_user, scheme, people):
+    """Issue 10, item 5: the lines hand out no full account number, not even to staff who may
+    reveal one (that is the audited reveal, or the audited bank file)."""
     batch = services.generate_batch(actor=staff_user, scheme=scheme, period=NOV)
-    number = PaymentAccount.objects.get(model_worker=people["national"]).account_number
-    full = api_for(staff_user).get(f"/batches/{batch.pk}/lines").json()["items"]
-    assert next((line["name"], line["amount"], line["account_number"]) for line in full) == ("国一", "300.00", number)
+    account = PaymentAccount.objects.get(model_worker=people["national"])
+    number = account.account_number
+    lines = api_for(staff_user).get(f"/batches/{batch.pk}/lines").json()["items"]
+    assert next((line["name"], line["amount"], line["account_number"]) for line in lines) == (
+        "国一",
+        "300.00",
+        mask_account(number),
+    )
+    assert number not in str(lines)
+    revealed = api_for(staff_user).post(f"/accounts/{account.pk}/reveal").json()
+    assert revealed == {"account_number": number}
+    assert AuditEntry.objects.filter(action="reveal", object_type="benefits.paymentaccount").count() == 1
     masked = api_for(auditor_user).get(f"/batches/{batch.pk}/lines").json()["items"][0]["account_number"]
     assert masked == mask_account(number)
     assert masked != number

@@ -170,4 +170,6 @@ def record(**kwargs) -> AuditEntry:
 def security_event(*, kind: str, actor=None, obj: models.Model | None = None, detail: dict | None = None, **kwargs):
     """Record a security event (lockout of an admin, a hidden ID clash, a burst of refusals…):
     an audit entry with action ``security`` whose ``detail["kind"]`` is a ``SecurityEventKind``."""
-    return record(actor=actor, action=AuditAction.SECURITY, obj=obj, detail={"kind": str(kind), **(detail or {})}, **kwargs)
+    return record(
+        actor=actor, action=AuditAction.SECURITY, obj=obj, detail={"kind": str(kind), **(detail or {})}, **kwargs
+    )
