@@ -419,3 +419,22 @@ def test_a_roster_goes_only_into_an_active_grassroots_union(client, staff_user, 
         )
         assert response.status_code == 404
     assert RosterImport.objects.count() == 0
+
+
+def test_a_patch_that_sends_back_the_masked_id_number_and_phone_changes_neither(api_for, union_user, union_a):
+    """Issue 10, item 3: the API shows the ID number and phone masked; a client that sends the
+    record back as it read it changes nothing, and a change is a full new value."""
+    worker = ModelWorkerFactory(union=union_a, phone="13812345678")
+    api = api_for(union_user)
+    read = api.get(f"/model-workers/{worker.pk}").json()
+    assert (read["id_number"], read["phone"]) == (
+        worker.id_number[:6] + "********" + worker.id_number[-4:],
+        "138****5678",
+    )
+    same = api.patch(f"/model-workers/{worker.pk}", {"id_number": read["id_number"], "phone": read["phone"]})
+    assert same.status_code == 200
+    worker.refresh_from_db()
+    assert (worker.phone, worker.version) == ("13812345678", 1)
+    assert not AuditEntry.objects.filter(action="update", model_worker_id=worker.pk).exists()
+    changed = api.patch(f"/model-workers/{worker.pk}", {"phone": "13900001111"})
+    assert (changed.status_code, changed.json()["phone"]) == (200, "139****1111")

@@ -256,3 +256,30 @@ def test_another_unions_honour_is_not_reachable_through_my_record(client_for, un
     their_honour = theirs.honours.get()
     response = client_for(union_user).get(reverse("archive:honour_revoke", args=[mine.pk, their_honour.pk]))
     assert response.status_code == 404
+
+
+def test_the_edit_form_shows_the_id_number_and_phone_masked_and_changes_them_only_when_typed(
+    client_for, union_user, mine
+):
+    """Issue 10, item 3: the edit page never carries the full ID number or phone; a new one is
+    typed into an empty field; left empty, the record keeps its values."""
+    client = client_for(union_user)
+    url = reverse("archive:edit", args=[mine.pk])
+    page = client.get(url)
+    html = page.content.decode()
+    assert mine.id_number not in html
+    assert "13812345678" not in html
+    assert mine.id_number[:6] + "********" + mine.id_number[-4:] in html
+    assert "138****5678" in html
+    form = page.context["form"]
+    assert (form["id_number"].value(), form["phone"].value()) == (None, None)
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update({"position": "教研组长", "union": mine.union_id, "birth_date": mine.birth_date.isoformat()})
+    assert client.post(url, data).status_code == 302
+    mine.refresh_from_db()
+    assert (mine.position, mine.phone, mine.id_number is not None) == ("教研组长", "13812345678", True)
+    assert client.post(url, {**data, "version": mine.version, "phone": "139 0000 1111"}).status_code == 302
+    mine.refresh_from_db()
+    assert mine.phone == "13900001111"
+    change = AuditEntry.objects.filter(object_type="archive.modelworker", action="update").order_by("id").last()
+    assert change.changes == {"phone": ["138****5678", "139****1111"]}

@@ -9,6 +9,7 @@ from gongjiang.archive.codes import EDUCATIONS, ETHNICITIES, POLITICAL_AFFILIATI
 from gongjiang.archive.enums import HardshipCategory, HonourKind, Housing, Level, Relation, Sex, Status
 from gongjiang.archive.selectors import SORTS, ListFilters
 from gongjiang.core.forms import DateInput
+from gongjiang.core.masking import mask_id_number, mask_phone
 
 BLANK = [("", "——")]
 HONOUR_LEVELS = [c for c in Level.choices if c[0] != Level.NONE]
@@ -70,22 +71,44 @@ class ModelWorkerForm(forms.Form):
         (_("Deeds and remarks"), ["deeds", "remarks"]),
     ]
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, worker=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["union"].queryset = unions_for(user)
+        self.editing = worker is not None
+        if self.editing:
+            # The page never carries the full ID number or phone: they show masked, and a new
+            # one is typed into an empty field, which changes the record only when filled (the
+            # change is in the log; the full value is seen only through the audited reveal).
+            self.fields["id_number"] = forms.CharField(
+                label=_("Change the ID number"),
+                max_length=30,
+                required=False,
+                help_text=_("Now %(masked)s. Leave empty to keep it; type the full new number to change it.")
+                % {"masked": mask_id_number(worker.id_number) or _("none")},
+            )
+            self.fields["phone"] = forms.CharField(
+                label=_("Change the phone"),
+                max_length=30,
+                required=False,
+                help_text=_("Now %(masked)s. Leave empty to keep it; type the new number to change it.")
+                % {"masked": mask_phone(worker.phone) or _("none")},
+            )
 
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
 
     def service_data(self) -> dict:
         data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        if self.editing:
+            for key in ("id_number", "phone"):
+                if not (data.get(key) or "").strip():
+                    data.pop(key, None)  # left empty: the record keeps its value
         return data
 
     @staticmethod
     def initial_from(worker) -> dict:
         return {
             "name": worker.name,
-            "id_number": worker.id_number or "",
             "sex": worker.sex,
             "birth_date": worker.birth_date,
             "ethnicity": worker.ethnicity,
@@ -95,7 +118,6 @@ class ModelWorkerForm(forms.Form):
             "employer": worker.employer.name if worker.employer else "",
             "position": worker.position,
             "title_or_grade": worker.title_or_grade,
-            "phone": worker.phone,
             "address": worker.address,
             "status": worker.status,
             "retired_on": worker.retired_on,

@@ -25,6 +25,7 @@ from gongjiang.archive.enums import MODEL_WORKER_KINDS, Level, Status
 from gongjiang.archive.models import Employer, FamilyMember, HardshipFile, Honour, ModelWorker
 from gongjiang.archive.signals import records_merged
 from gongjiang.core.errors import DomainError
+from gongjiang.core.masking import mask_id_number, mask_phone
 from gongjiang.core.pinyin import name_keys
 from gongjiang.core.validation import check_fields
 
@@ -243,6 +244,11 @@ def update_model_worker(
         )
     if "union" in data and data["union"] != worker.union and not permissions.may_use_union(actor, data["union"]):
         raise ValidationError({"union": [_("You may only move people into your own union.")]})
+    data = dict(data)
+    for field, mask in (("id_number", mask_id_number), ("phone", mask_phone)):
+        sent = data.get(field)
+        if isinstance(sent, str) and "*" in sent and sent == mask(getattr(worker, field)):
+            del data[field]  # the masked value sent back as it was shown: unchanged
     current = {f: getattr(worker, f) for f in PERSON_FIELDS}
     if current["employer"] is not None:
         current["employer"] = current["employer"].name

@@ -166,7 +166,9 @@ def worker_edit(request, pk: int):
     if worker.is_archived:
         messages.error(request, _("This record is archived; restore it before changing it."))
         return redirect(worker)
-    form = ModelWorkerForm(request.POST or None, user=request.user, initial=ModelWorkerForm.initial_from(worker))
+    form = ModelWorkerForm(
+        request.POST or None, user=request.user, worker=worker, initial=ModelWorkerForm.initial_from(worker)
+    )
     if request.method == "POST" and form.is_valid() and (saved := _save_worker(request, form, worker)):
         messages.success(request, _("The record has been saved."))
         return redirect(saved)
