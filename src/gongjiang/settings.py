@@ -239,6 +239,14 @@ GONGJIANG = {
     "API_RATE": os.environ.get("API_RATE", "600/m"),
     "API_MAX_BODY": 1024 * 1024,
     "ROSTER_MAX_BYTES": 50 * 1024 * 1024,
+    # A grassroots union's roster upload: at most this many data rows (a union has far fewer
+    # people; a larger file is the federation's to import, or is probing the archive).
+    "ROSTER_SCOPED_MAX_ROWS": int(os.environ.get("ROSTER_SCOPED_MAX_ROWS", "2000")),
+    # The 安全事件 page: N refused requests by one user or address within M minutes are a
+    # burst; an unmasked export of at least this many rows is a bulk unmasked export.
+    "REFUSAL_BURST_COUNT": int(os.environ.get("REFUSAL_BURST_COUNT", "20")),
+    "REFUSAL_BURST_MINUTES": int(os.environ.get("REFUSAL_BURST_MINUTES", "10")),
+    "BULK_UNMASKED_ROWS": int(os.environ.get("BULK_UNMASKED_ROWS", "500")),
 }
 
 SITE_TITLE = _("Gongjiang")

@@ -260,13 +260,20 @@ class HighestLevelProperty(TestCase):
         assert worker.highest_level == expected
 
 
-def test_an_id_number_clash_with_another_unions_record_does_not_name_that_person(union_user, union_b):
-    from gongjiang.archive import services as archive_services
-
+def test_an_id_number_clash_with_another_unions_record_is_kept_pending_and_reported(union_user, union_b):
+    """Issue 10, item 4: the union is answered as for a new number; the clash is the
+    federation's to resolve, and a security event for the admin, not in the record's history."""
     theirs = ModelWorkerFactory(union=union_b, name="外会秘密")
-    with pytest.raises(ValidationError) as refused:
-        archive_services.create_model_worker(
-            actor=union_user,
-            data={"name": "王五", "union": union_user.organisation, "id_number": theirs.id_number},
-        )
-    assert refused.value.message_dict["id_number"] == ["其他工会的档案已使用此身份证号。"]
+    submitted = services.create_model_worker(
+        actor=union_user,
+        data={"name": "王五", "union": union_user.organisation, "id_number": theirs.id_number},
+    )
+    assert (submitted.verification, submitted.id_number) == ("pending", theirs.id_number)
+    event = AuditEntry.objects.get(action=AuditAction.SECURITY)
+    assert (event.detail["kind"], event.detail["held_by"], event.model_worker_id, event.actor) == (
+        "hidden_clash",
+        [theirs.pk],
+        None,
+        union_user,
+    )
+    assert [e.action for e in AuditEntry.objects.filter(model_worker_id=submitted.pk)] == ["create"]

@@ -26,6 +26,8 @@ class Perm(StrEnum):
     APPROVE_BATCHES = "approve_batches"
     VIEW_BATCHES = "view_batches"
     REVEAL_ACCOUNT = "reveal_account"
+    # Confirming (or rejecting) the records grassroots unions submit.
+    VERIFY_RECORDS = "verify_records"
     # The 三创 platform: reading it (scoped), applying for a unit, keeping a unit's records
     # (scoped to the user's union or own unit), running it (review, plaques, evaluations,
     # decisions, funding), and scoring units as a reviewer.
@@ -43,6 +45,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_ALL_RECORDS,
             Perm.EDIT_RECORDS,
             Perm.ARCHIVE_RECORDS,
+            Perm.VERIFY_RECORDS,
             Perm.REVEAL_SENSITIVE,
             Perm.EXPORT,
             Perm.EXPORT_UNMASKED,

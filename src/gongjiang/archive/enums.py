@@ -14,6 +14,16 @@ class Status(models.TextChoices):
     DECEASED = "deceased", _("Deceased")
 
 
+class Verification(models.TextChoices):
+    """Whether the federation has checked a record. Model-worker status is the government's to
+    grant, so a record a grassroots union submits waits for the federation (待核实) and counts
+    nowhere — statistics, treatment — until confirmed."""
+
+    PENDING = "pending", _("Awaiting verification")
+    CONFIRMED = "confirmed", _("Verified")
+    REJECTED = "rejected", _("Not accepted")
+
+
 class Level(models.IntegerChoices):
     """Honour levels, highest first: a smaller number is a higher level."""
 

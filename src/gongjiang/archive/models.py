@@ -16,7 +16,7 @@ from gongjiang.archive.codes import (
     POLITICAL_AFFILIATIONS,
     POLITICAL_NAMES,
 )
-from gongjiang.archive.enums import HardshipCategory, HonourKind, Housing, Level, Relation, Sex, Status
+from gongjiang.archive.enums import HardshipCategory, HonourKind, Housing, Level, Relation, Sex, Status, Verification
 from gongjiang.core.fields import BinaryCharField
 
 
@@ -62,7 +62,10 @@ class ModelWorker(models.Model):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=ETHNICITIES, default="01")
     birth_date = models.DateField(_("date of birth"))
-    id_number = models.CharField(_("ID number"), max_length=18, unique=True, null=True, blank=True)
+    # Unique among verified records only (constraint below): a union's submission of a number
+    # that a record outside its scope holds is kept, pending, for the federation to resolve —
+    # refusing it would tell the union that the number is someone's (issue 10).
+    id_number = models.CharField(_("ID number"), max_length=18, null=True, blank=True, db_index=True)
     id_last4 = models.CharField(max_length=4, editable=False, blank=True, default="")
     political_affiliation = models.CharField(
         _("political affiliation"), max_length=2, choices=POLITICAL_AFFILIATIONS, blank=True
@@ -98,6 +101,14 @@ class ModelWorker(models.Model):
         _("highest level"), choices=Level.choices, default=Level.NONE, editable=False
     )
     in_hardship = models.BooleanField(_("in hardship"), default=False, editable=False)
+    verification = models.CharField(
+        _("verification"),
+        max_length=10,
+        choices=Verification.choices,
+        default=Verification.CONFIRMED,
+        db_default=Verification.CONFIRMED,  # bulk loads that name no such column are verified
+        editable=False,
+    )
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
     archive_reason = models.CharField(_("reason for archiving"), max_length=200, blank=True)
     # A duplicate merged into another record stays, archived, pointing at the record it joined.
@@ -126,6 +137,9 @@ class ModelWorker(models.Model):
             models.Index(fields=["id_last4"], name="mw_id_last4"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"], condition=Q(verification="confirmed"), name="mw_id_number_verified"
+            ),
             models.CheckConstraint(condition=Q(highest_level__in=[1, 2, 3, 4, 9]), name="mw_level_valid"),
             models.CheckConstraint(
                 condition=Q(died_on__isnull=True) | Q(died_on__gte=models.F("birth_date")),
@@ -142,6 +156,10 @@ class ModelWorker(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def is_pending(self) -> bool:
+        return self.verification == Verification.PENDING
 
     @property
     def ethnicity_name(self) -> str:

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from gongjiang.accounts import permissions
 from gongjiang.accounts.enums import Role
 from gongjiang.accounts.models import AuditEntry
-from gongjiang.archive.enums import MUNICIPAL_AND_ABOVE
+from gongjiang.archive.enums import MUNICIPAL_AND_ABOVE, Verification
 from gongjiang.archive.models import Employer, FamilyMember, Honour, ModelWorker
 from gongjiang.core.fields import prefix_range
 from gongjiang.core.pinyin import is_pinyin_prefix
@@ -195,9 +195,29 @@ def history_for(worker: ModelWorker, limit: int = 50) -> list[AuditEntry]:
     return list(entries.select_related("actor")[:limit])
 
 
+def pending_model_workers(user) -> QuerySet[ModelWorker]:
+    """Live records awaiting the federation's verification, oldest first."""
+    return (
+        visible_model_workers(user)
+        .filter(verification=Verification.PENDING)
+        .select_related("union", "employer")
+        .order_by("created_at", "id")
+    )
+
+
+def verified_holders(records) -> dict[str, ModelWorker]:
+    """For each pending record's ID number, the verified record that already has it (one query)."""
+    numbers = [w.id_number for w in records if w.id_number]
+    if not numbers:
+        return {}
+    held = ModelWorker.objects.filter(id_number__in=numbers, verification=Verification.CONFIRMED)
+    return {w.id_number: w for w in held.select_related("union")}
+
+
 def likely_duplicates(user, limit: int = 200) -> list[tuple[ModelWorker, ModelWorker]]:
     """Pairs of live records with the same name and date of birth (the same ID number cannot
-    occur twice: the database refuses it)."""
+    occur twice among verified records: the database refuses it; a union's submission of a
+    number already held waits on the 待核实 page)."""
     from django.db.models import Count
 
     people = visible_model_workers(user)

@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjiang.accounts import permissions
-from gongjiang.accounts.audit import diff, record, snapshot
-from gongjiang.accounts.enums import AuditAction
+from gongjiang.accounts.audit import diff, record, security_event, snapshot
+from gongjiang.accounts.enums import AuditAction, SecurityEventKind
 from gongjiang.accounts.models import Organisation
 from gongjiang.archive import validation
-from gongjiang.archive.enums import MODEL_WORKER_KINDS, Level, Status
+from gongjiang.archive.enums import MODEL_WORKER_KINDS, Level, Status, Verification
 from gongjiang.archive.models import Employer, FamilyMember, HardshipFile, Honour, ModelWorker
 from gongjiang.archive.signals import records_merged
 from gongjiang.core.errors import DomainError
@@ -171,12 +171,18 @@ def _validate_person(data: dict[str, Any], *, actor, exclude_pk: int | None = No
     except ValidationError as e:
         for field, messages in e.message_dict.items():
             errors.setdefault(field, []).extend(messages)
+    clean["_hidden_clash"] = []
     if id_info and "id_number" not in errors:
-        clash = ModelWorker.objects.filter(id_number=id_info.number).exclude(pk=exclude_pk).first()
-        if clash and (actor is None or permissions.may_see_worker(actor, clash)):
-            errors["id_number"] = [_("Another record (%(name)s) already has this ID number.") % {"name": clash.name}]
-        elif clash:  # say that it exists, never whose it is
-            errors["id_number"] = [_("A record of another union already has this ID number.")]
+        holders = ModelWorker.objects.filter(id_number=id_info.number).exclude(verification=Verification.REJECTED)
+        for clash in holders.exclude(pk=exclude_pk).order_by("pk")[:20]:
+            if actor is None or permissions.may_see_worker(actor, clash):
+                errors["id_number"] = [
+                    _("Another record (%(name)s) already has this ID number.") % {"name": clash.name}
+                ]
+                break
+            # A record the user may not see: the answer must not depend on it (that would tell
+            # whose the number is). The submission waits, unverified, for the federation.
+            clean["_hidden_clash"].append(clash.pk)
     if errors:
         raise ValidationError(errors)
     return clean
@@ -212,15 +218,40 @@ def create_model_worker(*, actor, data: dict[str, Any]) -> ModelWorker:
     clean = _validate_person({"status": Status.WORKING, **data}, actor=actor)
     worker = ModelWorker()
     _apply_person(worker, clean)
+    worker.verification = submitted_verification(actor)
     check_fields(worker)
     worker.save()
     record(
         actor=actor,
         action=AuditAction.CREATE,
         obj=worker,
-        changes=diff({}, snapshot(worker, [f for f in PERSON_FIELDS if f in clean])),
+        changes=diff({}, snapshot(worker, [f for f in PERSON_FIELDS if f in clean] + ["verification"])),
     )
+    _report_hidden_clash(actor, worker, clean["_hidden_clash"])
     return worker
+
+
+def submitted_verification(actor) -> str:
+    """A record a grassroots union (anyone with a scope) submits waits for the federation;
+    the federation's own, and the command line's, are verified."""
+    if actor is not None and permissions.union_scope(actor) is not None:
+        return Verification.PENDING
+    return Verification.CONFIRMED
+
+
+def _report_hidden_clash(actor, worker: ModelWorker, holders: list[int], **detail) -> None:
+    """A security event for the admin. Not attached to the record (``model_worker_id`` stays
+    empty): the record's history is the union's to read."""
+    if not holders:
+        return
+    security_event(
+        kind=SecurityEventKind.HIDDEN_CLASH,
+        actor=actor,
+        object_type="archive.modelworker",
+        object_id=worker.pk,
+        object_repr=worker.name,
+        detail={"submitted": worker.pk, "held_by": holders, **detail},
+    )
 
 
 @transaction.atomic
@@ -254,9 +285,14 @@ def update_model_worker(
         current["employer"] = current["employer"].name
     clean = _validate_person({**current, **data}, actor=actor, exclude_pk=worker.pk)
     changed = {k: v for k, v in clean.items() if k in data}
-    before = snapshot(worker, PERSON_FIELDS)
+    fields = [*PERSON_FIELDS, "verification"]
+    before = snapshot(worker, fields)
     _apply_person(worker, changed)
-    after = snapshot(worker, PERSON_FIELDS)
+    new_number = worker.id_number != current["id_number"]
+    if new_number and worker.id_number and submitted_verification(actor) == Verification.PENDING:
+        # A new identity from a union is checked by the federation, like a new record.
+        worker.verification = Verification.PENDING
+    after = snapshot(worker, fields)
     changes = diff(before, after)
     if not changes:
         return worker
@@ -264,6 +300,79 @@ def update_model_worker(
     check_fields(worker)
     worker.save()
     record(actor=actor, action=AuditAction.UPDATE, obj=worker, changes=changes)
+    if new_number:
+        _report_hidden_clash(actor, worker, clean["_hidden_clash"])
+    return worker
+
+
+# --- Verification by the federation -----------------------------------------------------------
+
+
+def _require_verify(actor, worker: ModelWorker) -> ModelWorker:
+    if not (permissions.has_perm(actor, permissions.Perm.VERIFY_RECORDS) and permissions.may_see_worker(actor, worker)):
+        raise PermissionDenied(_("You may not verify records."))
+    worker = ModelWorker.objects.select_for_update().get(pk=worker.pk)
+    if worker.verification != Verification.PENDING or worker.is_archived:
+        raise DomainError(_("This record is not awaiting verification."), code="conflict")
+    return worker
+
+
+def verified_holder(worker: ModelWorker) -> ModelWorker | None:
+    """The verified record that already has this record's ID number, if any."""
+    if not worker.id_number:
+        return None
+    return (
+        ModelWorker.objects.filter(id_number=worker.id_number, verification=Verification.CONFIRMED)
+        .exclude(pk=worker.pk)
+        .first()
+    )
+
+
+@transaction.atomic
+def confirm_model_worker(*, actor, worker: ModelWorker) -> ModelWorker:
+    """The federation has checked a union's record: it counts from now on (statistics and
+    treatment). A record whose ID number a verified record has is not confirmed: it is merged
+    into that record, or rejected."""
+    worker = _require_verify(actor, worker)
+    holder = verified_holder(worker)
+    if holder is not None:
+        raise DomainError(
+            _("Record %(n)s (%(name)s, %(union)s) already has this ID number: merge this record into it, or reject it.")
+            % {"n": holder.pk, "name": holder.name, "union": holder.union.name},
+            code="conflict",
+        )
+    worker.verification = Verification.CONFIRMED
+    worker.version += 1
+    worker.save(update_fields=["verification", "version", "updated_at"])
+    record(
+        actor=actor,
+        action=AuditAction.CONFIRM,
+        obj=worker,
+        changes={"verification": [Verification.PENDING, Verification.CONFIRMED]},
+    )
+    return worker
+
+
+@transaction.atomic
+def reject_model_worker(*, actor, worker: ModelWorker, reason: str) -> ModelWorker:
+    """Not accepted: the record is archived with the reason (kept, never deleted); the union
+    sees why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give the reason.")]})
+    worker = _require_verify(actor, worker)
+    worker.verification = Verification.REJECTED
+    worker.archived_at = timezone.now()
+    worker.archive_reason = reason[:200]
+    worker.version += 1
+    worker.save(update_fields=["verification", "archived_at", "archive_reason", "version", "updated_at"])
+    record(
+        actor=actor,
+        action=AuditAction.ARCHIVE,
+        obj=worker,
+        changes={"verification": [Verification.PENDING, Verification.REJECTED]},
+        detail={"reason": worker.archive_reason},
+    )
     return worker
 
 

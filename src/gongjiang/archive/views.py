@@ -127,6 +127,7 @@ def worker_detail(request, pk: int):
             "may_archive": permissions.has_perm(user, Perm.ARCHIVE_RECORDS),
             "may_see_audit": permissions.has_perm(user, Perm.VIEW_AUDIT),
             "may_see_treatment": permissions.may_see_treatment(user, worker),
+            "may_verify": permissions.has_perm(user, Perm.VERIFY_RECORDS),
             "photo_form": PhotoForm(),
         },
     )
@@ -154,7 +155,13 @@ def _save_worker(request, form, worker=None):
 def worker_create(request):
     form = ModelWorkerForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid() and (worker := _save_worker(request, form)):
-        messages.success(request, _("The record of %(name)s has been created.") % {"name": worker.name})
+        if worker.is_pending:
+            messages.success(
+                request,
+                _("The record of %(name)s has been submitted; the federation will verify it.") % {"name": worker.name},
+            )
+        else:
+            messages.success(request, _("The record of %(name)s has been created.") % {"name": worker.name})
         return redirect(worker)
     return render(request, "archive/form.html", {"form": form})
 
@@ -173,6 +180,43 @@ def worker_edit(request, pk: int):
         messages.success(request, _("The record has been saved."))
         return redirect(saved)
     return render(request, "archive/form.html", {"form": form, "w": worker})
+
+
+@perm_required(Perm.VERIFY_RECORDS)
+@section("archive_pending")
+def pending(request):
+    """待核实档案: the records grassroots unions submitted, oldest first, each with the verified
+    record that already has its ID number (a clash the union was not told of)."""
+    records = list(selectors.pending_model_workers(request.user)[:PENDING_PAGE])
+    holders = selectors.verified_holders(records)
+    return render(
+        request,
+        "archive/pending.html",
+        {
+            "rows": [(w, holders.get(w.id_number)) for w in records],
+            "limit": PENDING_PAGE,
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+PENDING_PAGE = 200
+
+
+@require_POST
+@perm_required(Perm.VERIFY_RECORDS)
+def verify(request, pk: int):
+    worker = _worker(request, pk)
+    try:
+        if request.POST.get("reject"):
+            services.reject_model_worker(actor=request.user, worker=worker, reason=request.POST.get("reason", ""))
+            messages.success(request, _("%(name)s (record %(n)s) was not accepted.") % {"name": worker.name, "n": pk})
+        else:
+            services.confirm_model_worker(actor=request.user, worker=worker)
+            messages.success(request, _("%(name)s (record %(n)s) is verified.") % {"name": worker.name, "n": pk})
+    except (ValidationError, DomainError) as e:
+        messages.error(request, " ".join(getattr(e, "messages", [str(e)])))
+    return redirect("archive:pending")
 
 
 @require_POST

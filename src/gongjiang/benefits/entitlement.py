@@ -56,6 +56,7 @@ class Facts:
     honours: list[HonourFact] = field(default_factory=list)
     holds: list[tuple[dt.date, dt.date | None, str]] = field(default_factory=list)
     hardship: tuple[str, dt.date, dt.date | None, Decimal | None] | None = None  # category, from, to, income
+    verified: bool = True  # a union's record the federation has not yet verified is due nothing
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,8 @@ def _yuan(amount: Decimal) -> str:
 def evaluate(facts: Facts, scheme: Scheme, rules: list[RuleView], ps: dt.date) -> Due | LeftOut:
     """The treatment due to one person for the period starting ``ps``."""
     pe = periods.end_of(ps, scheme.period)
+    if not facts.verified:
+        return LeftOut("unverified", "档案待区总工会核实，核实后方可发放")
     if facts.died_on is not None and facts.died_on < ps:
         return LeftOut("deceased", f"已去世（{facts.died_on.isoformat()}）")
     rule = rule_at(rules, ps)
@@ -282,8 +285,11 @@ def load_facts(worker_ids=None, queryset=None) -> dict[int, Facts]:
 
     people = queryset if queryset is not None else ModelWorker.objects.filter(pk__in=list(worker_ids or []))
     facts: dict[int, Facts] = {}
-    for pk, name, retired_on, died_on in people.values_list("pk", "name", "retired_on", "died_on").iterator(10_000):
-        facts[pk] = Facts(worker_id=pk, name=name, retired_on=retired_on, died_on=died_on)
+    rows = people.values_list("pk", "name", "retired_on", "died_on", "verification")
+    for pk, name, retired_on, died_on, verification in rows.iterator(10_000):
+        facts[pk] = Facts(
+            worker_id=pk, name=name, retired_on=retired_on, died_on=died_on, verified=verification == "confirmed"
+        )
     ids = list(facts)
     if not ids:
         return facts
@@ -318,7 +324,8 @@ def _hold_words(reason: str) -> str:
 
 
 def candidates(scheme: Scheme):
-    """The people who could be entitled: every live record with a title a standard may count."""
+    """The people who could be entitled: every live, verified record with a title a standard
+    may count."""
     from django.db.models import Exists, OuterRef
 
     from gongjiang.archive.models import Honour, ModelWorker
@@ -327,7 +334,8 @@ def candidates(scheme: Scheme):
     if scheme.rules.filter(medal_level__isnull=False).exists():
         kinds.append(HonourKind.MAY_DAY_MEDAL)
     titled = Honour.objects.filter(model_worker=OuterRef("pk"), kind__in=kinds, voided_at__isnull=True)
-    return ModelWorker.objects.filter(archived_at__isnull=True).filter(Exists(titled))
+    # Only verified records: a union's submission is due nothing until the federation confirms it.
+    return ModelWorker.objects.filter(archived_at__isnull=True, verification="confirmed").filter(Exists(titled))
 
 
 __all__ = ["Due", "Facts", "LeftOut", "Level", "evaluate", "load_facts", "rules_of", "segments"]

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from gongjiang.accounts import permissions
 from gongjiang.accounts.models import Organisation
-from gongjiang.archive.enums import MODEL_WORKER_KINDS, MUNICIPAL_AND_ABOVE, Level, Status
+from gongjiang.archive.enums import MODEL_WORKER_KINDS, MUNICIPAL_AND_ABOVE, Level, Status, Verification
 from gongjiang.archive.selectors import visible_model_workers
 from gongjiang.reports.models import HonourCell, PersonCell
 
@@ -68,7 +68,7 @@ def _cells(user, as_of: dt.date):
     )
     people = (
         visible_model_workers(user)
-        .filter(birth_date__lte=as_of)
+        .filter(birth_date__lte=as_of, verification=Verification.CONFIRMED)
         .annotate(st=status)
         .values("id", "union_id", "st")
         .annotate(lvl=Min("honours__level", filter=held))

@@ -26,7 +26,7 @@ from gongjiang.accounts import permissions
 from gongjiang.accounts.enums import OrganisationKind
 from gongjiang.accounts.models import Organisation
 from gongjiang.archive import validation
-from gongjiang.archive.enums import Status
+from gongjiang.archive.enums import Status, Verification
 from gongjiang.archive.models import Employer, Honour, ModelWorker
 from gongjiang.archive.selectors import visible_model_workers
 from gongjiang.core import idcard
@@ -114,6 +114,9 @@ class Person:
     changes: dict[str, list] = field(default_factory=dict)
     new_honours: list[tuple[RowDraft, V.HonourValue]] = field(default_factory=list)
     problem: tuple[str, str] | None = None  # (column, message) that refuses every row
+    # Records outside the user's scope that hold this person's ID number: never shown, never
+    # decisive (the row is planned as if the number were new); a security event when applied.
+    hidden_clash: list[int] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)  # new person: all values; update: the changed ones
     before: dict[str, Any] = field(default_factory=dict)  # filled when applied: the values replaced
 
@@ -424,9 +427,10 @@ class Match:
     by_id: dict[str, ModelWorker]
     by_pk: dict[int, ModelWorker]
     by_name_birth: dict[tuple, list[ModelWorker]]
-    # ID numbers held by records the actor may not see: such a row cannot become a new record
-    # (the number is unique), and nothing of that record may be shown.
-    hidden_ids: set[str]
+    # ID numbers held by records the actor may not see, with those records' ids. Nothing of
+    # them may be shown, and the plan must not depend on them: such a row is planned as for a
+    # new number (a union's new record waits for the federation, which resolves the clash).
+    hidden: dict[str, list[int]]
 
 
 def _match(people: list[Person], actor) -> Match:
@@ -445,13 +449,15 @@ def _match(people: list[Person], actor) -> Match:
     visible = ModelWorker.objects.all() if actor is None else visible_model_workers(actor, include_archived=True)
     base = visible.select_related("employer", "union")
     by_id: dict[str, ModelWorker] = {}
-    hidden_ids: set[str] = set()
+    hidden: dict[str, list[int]] = defaultdict(list)
     for chunk in _chunks(ids):
-        found = {w.id_number: w for w in base.filter(id_number__in=chunk)}
+        found = {w.id_number: w for w in base.filter(id_number__in=chunk).order_by("pk")}
         by_id.update(found)
         missing = [n for n in chunk if n not in found]
         if missing and actor is not None:
-            hidden_ids.update(ModelWorker.objects.filter(id_number__in=missing).values_list("id_number", flat=True))
+            held = ModelWorker.objects.filter(id_number__in=missing).exclude(verification=Verification.REJECTED)
+            for number, pk in held.order_by("pk").values_list("id_number", "pk"):
+                hidden[number].append(pk)
     by_pk: dict[int, ModelWorker] = {}
     for chunk in _chunks(pks):
         by_pk.update({w.pk: w for w in base.filter(pk__in=chunk)})
@@ -462,7 +468,7 @@ def _match(people: list[Person], actor) -> Match:
             cond |= Q(name=name, birth_date=birth)
         for w in base.filter(cond):
             by_name_birth[(w.name, w.birth_date)].append(w)
-    return Match(by_id=by_id, by_pk=by_pk, by_name_birth=by_name_birth, hidden_ids=hidden_ids)
+    return Match(by_id=by_id, by_pk=by_pk, by_name_birth=by_name_birth, hidden=dict(hidden))
 
 
 def _honours_of(worker_ids: list[int]) -> dict[int, dict[tuple, bool]]:
@@ -517,10 +523,10 @@ def _decide(person, *, actor, default_union, unions, closed, match, existing_hon
                 person, _label("name"), _("Record %(n)s belongs to %(name)s.") % {"n": worker.pk, "name": worker.name}
             )
             return
+        if "id_number" in v and not worker.id_number:
+            person.hidden_clash = match.hidden.get(v["id_number"], [])
     elif "id_number" in v:
-        if v["id_number"] in match.hidden_ids:
-            _refuse(person, _label("name"), _("This person's record belongs to another union; you may not change it."))
-            return
+        person.hidden_clash = match.hidden.get(v["id_number"], [])
         worker = match.by_id.get(v["id_number"])
     elif "name" in v and "birth_date" in v:
         matches = match.by_name_birth.get((v["name"], v["birth_date"].value), [])

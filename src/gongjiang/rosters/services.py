@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import build, build_values, mask_changes, record
-from gongjiang.accounts.enums import AuditAction
+from gongjiang.accounts.enums import AuditAction, SecurityEventKind
 from gongjiang.accounts.models import AuditEntry, Organisation
+from gongjiang.archive.enums import Verification
 from gongjiang.archive.models import Honour, ModelWorker
-from gongjiang.archive.services import highest_level_of
+from gongjiang.archive.services import highest_level_of, submitted_verification
 from gongjiang.core import bulk
 from gongjiang.core.errors import DomainError
 from gongjiang.core.pinyin import name_keys
@@ -145,6 +146,17 @@ def parse(ri: RosterImport, *, progress: Callable[[int, int], None] | None = Non
         return _fail(ri, _("None of the columns could be matched to a field."))
     drafts = []
     data_rows = grid.rows[header.row + 1 :]
+    if (limit := _row_limit(ri.created_by)) is not None:
+        filled = sum(1 for cells in data_rows if any(c not in (None, "") for c in cells))
+        if filled > limit:
+            return _fail(
+                ri,
+                _(
+                    "A union may import at most %(max)s rows at a time; this file has %(n)s. Split it into "
+                    "smaller files, or ask the federation to import it."
+                )
+                % {"max": limit, "n": filled},
+            )
     total = 2 * len(data_rows) + 1  # reading the rows is half the work, planning and storing the rest
     for offset, cells in enumerate(data_rows):
         draft = planner.RowDraft(index=offset, row_number=header.row + 2 + offset, cells=[_json_cell(c) for c in cells])
@@ -164,6 +176,15 @@ def parse(ri: RosterImport, *, progress: Callable[[int, int], None] | None = Non
     if progress:
         progress(total, total)
     return ri
+
+
+def _row_limit(actor) -> int | None:
+    """The most data rows a user's upload may have: a limit for scoped users only."""
+    from django.conf import settings
+
+    if actor is None or permissions.union_scope(actor) is None:
+        return None
+    return settings.GONGJIANG["ROSTER_SCOPED_MAX_ROWS"]
 
 
 def _fail(ri: RosterImport, message: str) -> RosterImport:
@@ -341,6 +362,8 @@ def _carry_out(ri: RosterImport, plan: planner.Plan, actor) -> dict[str, int]:
     now = timezone.now()
     entries: list[dict] = []
     effects: list[tuple] = []
+    # A union's new records (and new ID numbers) wait for the federation to verify them.
+    verification = submitted_verification(actor)
 
     # New people, with their honours.
     workers = []
@@ -364,6 +387,7 @@ def _carry_out(ri: RosterImport, plan: planner.Plan, actor) -> dict[str, int]:
             retired_on=d.get("retired_on"),
             died_on=d.get("died_on"),
             remarks=d.get("remarks") or "",
+            verification=verification,
         )
         w.name_pinyin, w.name_initials = name_keys(w.name)
         w.id_last4 = (w.id_number or "")[-4:]
@@ -393,6 +417,9 @@ def _carry_out(ri: RosterImport, plan: planner.Plan, actor) -> dict[str, int]:
                     w.name_pinyin, w.name_initials = name_keys(value)
                 if key == "id_number":
                     w.id_last4 = value[-4:]
+                    if verification == Verification.PENDING and w.verification != verification:
+                        before["verification"] = w.verification
+                        w.verification = verification
         if p.restore:
             before["archived_at"] = w.archived_at.isoformat()
             w.archived_at, w.archive_reason = None, ""
@@ -422,6 +449,7 @@ def _carry_out(ri: RosterImport, plan: planner.Plan, actor) -> dict[str, int]:
         "remarks",
         "archived_at",
         "archive_reason",
+        "verification",
         "version",
         "updated_at",
     ]
@@ -481,6 +509,25 @@ def _carry_out(ri: RosterImport, plan: planner.Plan, actor) -> dict[str, int]:
             )
         )
         effects.append((ri.pk, p.worker.pk, False, p.before, honour_ids.get(p.worker.pk, []), p.worker.version))
+    # Each clash with a record outside the user's scope: a security event for the admin, not
+    # attached to the record (whose history the union reads).
+    for p, w in [*zip(new_people, workers, strict=True), *((p, p.worker) for p in changed)]:
+        if p.hidden_clash:
+            entries.append(
+                build_values(
+                    actor=actor,
+                    action=AuditAction.SECURITY,
+                    object_type="archive.modelworker",
+                    object_id=w.pk,
+                    object_repr=w.name,
+                    detail={
+                        "kind": str(SecurityEventKind.HIDDEN_CLASH),
+                        "submitted": w.pk,
+                        "held_by": p.hidden_clash,
+                        "import": ri.pk,
+                    },
+                )
+            )
     bulk.insert(AuditEntry, AUDIT_COLUMNS, ([e[n] for n in AUDIT_COLUMNS] for e in entries))
     bulk.insert(ImportedRecord, EFFECT_COLUMNS, effects)
     return {"created_people": len(new_people), "updated_people": len(changed), "honours_added": len(honours)}
@@ -654,6 +701,7 @@ def undo(*, actor, ri: RosterImport) -> None:
         "remarks",
         "archived_at",
         "archive_reason",
+        "verification",
         "version",
     ]
     ModelWorker.objects.bulk_update(workers, fields, batch_size=500)

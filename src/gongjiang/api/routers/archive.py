@@ -19,7 +19,7 @@ from gongjiang.accounts.models import Organisation
 from gongjiang.accounts.permissions import Perm
 from gongjiang.api.common import ERRORS, WRITE_ERRORS, Amount, Page, choice, page
 from gongjiang.archive import exports, selectors, services
-from gongjiang.archive.enums import HardshipCategory, Housing, Level, Relation, Status
+from gongjiang.archive.enums import HardshipCategory, Housing, Level, Relation, Status, Verification
 from gongjiang.archive.models import FamilyMember, Honour, ModelWorker
 from gongjiang.core.masking import mask_id_number, mask_phone
 from gongjiang.core.models import Job
@@ -124,6 +124,9 @@ class ModelWorkerSummary(Schema):
     highest_level_label: str
     in_hardship: bool
     archived: bool
+    # pending (a union's record, counted nowhere until the federation confirms it), confirmed, rejected
+    verification: str
+    verification_label: str
 
 
 class HonourOut(Schema):
@@ -198,6 +201,8 @@ def summary(w: ModelWorker) -> dict:
         "highest_level_label": choice(w.highest_level, Level) if w.highest_level != Level.NONE else "",
         "in_hardship": w.in_hardship,
         "archived": w.archived_at is not None,
+        "verification": w.verification,
+        "verification_label": choice(w.verification, Verification),
     }
 
 
@@ -411,6 +416,26 @@ def archive_model_worker(request, worker_id: int, payload: ReasonIn):
 )
 def restore_model_worker(request, worker_id: int):
     services.restore_model_worker(actor=request.user, worker=_worker(request, worker_id))
+    return detail(_worker(request, worker_id), request.user)
+
+
+@router.post(
+    "/model-workers/{int:worker_id}/confirm",
+    response={200: ModelWorkerDetail, **WRITE_ERRORS},
+    summary="核实基层工会报送的档案（区总工会）",
+)
+def confirm_model_worker(request, worker_id: int):
+    services.confirm_model_worker(actor=request.user, worker=_worker(request, worker_id))
+    return detail(_worker(request, worker_id), request.user)
+
+
+@router.post(
+    "/model-workers/{int:worker_id}/reject",
+    response={200: ModelWorkerDetail, **WRITE_ERRORS},
+    summary="不予通过基层工会报送的档案（区总工会；注明原因，档案归档保留）",
+)
+def reject_model_worker(request, worker_id: int, payload: ReasonIn):
+    services.reject_model_worker(actor=request.user, worker=_worker(request, worker_id), reason=payload.reason)
     return detail(_worker(request, worker_id), request.user)
 
 
