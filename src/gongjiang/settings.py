@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gongjiang.core.middleware.RequestContextMiddleware",
+    "gongjiang.accounts.refusals.RefusalAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "gongjiang.accounts.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

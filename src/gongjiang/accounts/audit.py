@@ -173,3 +173,18 @@ def security_event(*, kind: str, actor=None, obj: models.Model | None = None, de
     return record(
         actor=actor, action=AuditAction.SECURITY, obj=obj, detail={"kind": str(kind), **(detail or {})}, **kwargs
     )
+
+
+def record_read(*, actor, object_type: str, rows: int, query=None, obj: models.Model | None = None, **detail):
+    """One entry per request that returned personal data: what was read, the filter it was
+    read with (the request's query), and how many rows came back. One insert, whatever the
+    number of rows."""
+    filters = "&".join(f"{k}={v}" for k, values in query.lists() for v in values) if query is not None else ""
+    return record(
+        actor=actor,
+        action=AuditAction.READ,
+        obj=obj,
+        object_type=object_type,
+        object_repr=str(obj) if obj is not None else "",
+        detail={"rows": rows, "filters": filters, **detail},
+    )

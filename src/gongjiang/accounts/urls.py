@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from gongjiang.accounts import views
+from gongjiang.accounts import security_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -19,4 +19,5 @@ urlpatterns = [
     path("policy/", views.policy, name="policy"),
     path("audit/", views.audit_log, name="audit_log"),
     path("audit/export/", views.audit_export, name="audit_export"),
+    path("security-events/", security_views.security_events, name="security_events"),
 ]

@@ -74,6 +74,14 @@ def page(qs, ordering: list[str], *, cursor: str | None, limit: int, serialize) 
     }
 
 
+def logged_read(request, object_type: str, result: dict[str, Any], **detail) -> dict[str, Any]:
+    """A page of personal data, on record: one audit entry naming the query and the row count."""
+    from gongjiang.accounts.audit import record_read
+
+    record_read(actor=request.user, object_type=object_type, rows=len(result["items"]), query=request.GET, **detail)
+    return result
+
+
 def require(request, perm) -> None:
     """403 unless the caller's role has ``perm`` (the same table the pages use)."""
     from django.core.exceptions import PermissionDenied

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from gongjiang.accounts import permissions
-from gongjiang.accounts.enums import Role
+from gongjiang.accounts.enums import AuditAction, Role
 from gongjiang.accounts.models import AuditEntry
 from gongjiang.archive.enums import MUNICIPAL_AND_ABOVE, Verification
 from gongjiang.archive.models import Employer, FamilyMember, Honour, ModelWorker
@@ -191,7 +191,9 @@ def profile_queryset(user) -> QuerySet[ModelWorker]:
 def history_for(worker: ModelWorker, limit: int = 50) -> list[AuditEntry]:
     """The record's history, with that of any duplicate merged into it."""
     merged = ModelWorker.objects.filter(merged_into=worker).values("pk")
-    entries = AuditEntry.objects.filter(Q(model_worker_id=worker.pk) | Q(model_worker_id__in=merged))
+    entries = AuditEntry.objects.filter(Q(model_worker_id=worker.pk) | Q(model_worker_id__in=merged)).exclude(
+        action__in=[AuditAction.READ, AuditAction.REFUSED]  # who looked is the auditor's, not the history's
+    )
     return list(entries.select_related("actor")[:limit])
 
 

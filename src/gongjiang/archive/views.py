@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongjiang.accounts import permissions
+from gongjiang.accounts.audit import record_read
 from gongjiang.accounts.audit_display import decorate
 from gongjiang.accounts.permissions import Perm
 from gongjiang.archive import exports, selectors, services
@@ -69,6 +70,7 @@ def worker_list(request):
     params = request.GET.copy()
     for key in PAGE_PARAMS:
         params.pop(key, None)
+    record_read(actor=request.user, object_type="archive.modelworker", rows=len(page.items), query=request.GET)
     return render(
         request,
         "archive/list.html",
@@ -112,6 +114,7 @@ def worker_detail(request, pk: int):
     worker = get_object_or_404(selectors.profile_queryset(request.user), pk=pk)
     user = request.user
     private = permissions.may_see_private(user, worker)
+    record_read(actor=user, object_type="archive.modelworker", rows=1, query=request.GET, obj=worker)
     return render(
         request,
         "archive/detail.html",

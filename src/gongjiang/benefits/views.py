@@ -16,7 +16,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from gongjiang.accounts import permissions
-from gongjiang.accounts.audit import record
+from gongjiang.accounts.audit import record, record_read
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.permissions import Perm
 from gongjiang.archive.selectors import visible_model_workers
@@ -197,6 +197,13 @@ def batch_detail(request, pk: int):
     )
     counts = dict(batch.lines.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
     user = request.user
+    record_read(
+        actor=user,
+        object_type="benefits.leftout" if show == "left" else "benefits.batchline",
+        rows=len(page.items),
+        query=request.GET,
+        batch=batch.pk,
+    )
     return render(
         request,
         "benefits/batch.html",
@@ -329,6 +336,7 @@ def report(request):
             offset=offset,
         )
         rows = result.rows
+        record_read(actor=request.user, object_type="benefits.report", rows=len(rows), query=request.GET)
     params = request.GET.copy()
     params.pop("offset", None)
     return render(
@@ -545,6 +553,7 @@ def ledger(request):
     params = request.GET.copy()
     for key in ("after", "before", "page"):
         params.pop(key, None)
+    record_read(actor=request.user, object_type="benefits.ledgerentry", rows=len(page.items), query=request.GET)
     return render(
         request,
         "benefits/ledger.html",
@@ -623,6 +632,7 @@ def treatment_person(user, pk: int, *, change: bool = False):
 def person(request, pk: int):
     """The treatment section of a profile, loaded with htmx."""
     worker = treatment_person(request.user, pk)
+    record_read(actor=request.user, object_type="benefits.treatment", rows=1, query=request.GET, obj=worker)
     return render(
         request,
         "benefits/partials/person.html",

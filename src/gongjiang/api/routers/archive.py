@@ -15,9 +15,10 @@ from ninja import Status as Reply
 from ninja.errors import HttpError
 
 from gongjiang.accounts import permissions
+from gongjiang.accounts.audit import record_read
 from gongjiang.accounts.models import Organisation
 from gongjiang.accounts.permissions import Perm
-from gongjiang.api.common import ERRORS, WRITE_ERRORS, Amount, Page, choice, page
+from gongjiang.api.common import ERRORS, WRITE_ERRORS, Amount, Page, choice, logged_read, page
 from gongjiang.archive import exports, selectors, services
 from gongjiang.archive.enums import HardshipCategory, Housing, Level, Relation, Status, Verification
 from gongjiang.archive.models import FamilyMember, Honour, ModelWorker
@@ -304,13 +305,14 @@ class WorkerFilters(Schema):
 @router.get("/model-workers", response={200: WorkerPage, **ERRORS}, summary="劳模列表（搜索、筛选、游标分页）")
 def model_workers(request, f: Query[WorkerFilters], cursor: str = "", limit: int = 50):
     filters = f.filters()
-    return page(
+    result = page(
         selectors.list_queryset(request.user, filters),
         selectors.ordering_for(filters),
         cursor=cursor,
         limit=limit,
         serialize=summary,
     )
+    return logged_read(request, "archive.modelworker", result)
 
 
 def _worker(request, pk: int) -> ModelWorker:
@@ -319,7 +321,9 @@ def _worker(request, pk: int) -> ModelWorker:
 
 @router.get("/model-workers/{int:worker_id}", response={200: ModelWorkerDetail, **ERRORS}, summary="一人一档")
 def model_worker(request, worker_id: int):
-    return detail(_worker(request, worker_id), request.user)
+    worker = _worker(request, worker_id)
+    record_read(actor=request.user, object_type="archive.modelworker", rows=1, query=request.GET, obj=worker)
+    return detail(worker, request.user)
 
 
 class ModelWorkerIn(Schema):

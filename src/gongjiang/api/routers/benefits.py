@@ -16,8 +16,9 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from gongjiang.accounts.audit import record_read
 from gongjiang.accounts.permissions import Perm
-from gongjiang.api.common import ERRORS, WRITE_ERRORS, Page, choice, page, require
+from gongjiang.api.common import ERRORS, WRITE_ERRORS, Page, choice, logged_read, page, require
 from gongjiang.benefits import bankfile, entitlement, reports, services
 from gongjiang.benefits.enums import BatchState, HoldReason, LineState, SchemeKind, SchemePeriod
 from gongjiang.benefits.models import (
@@ -288,7 +289,9 @@ def lines(
             "signed_by": line.signed_by,
         }
 
-    return page(qs, ["id"], cursor=cursor, limit=limit, serialize=out)
+    return logged_read(
+        request, "benefits.batchline", page(qs, ["id"], cursor=cursor, limit=limit, serialize=out), batch=batch.pk
+    )
 
 
 class LeftOutOut(Schema):
@@ -310,7 +313,7 @@ LeftOutPage = Page[LeftOutOut]
 def left_out(request, batch_id: int, cursor: str = "", limit: int = 50):
     batch = _batch(request, batch_id)
     qs = LeftOut.objects.filter(batch=batch).select_related("model_worker__union")
-    return page(
+    result = page(
         qs,
         ["id"],
         cursor=cursor,
@@ -323,6 +326,7 @@ def left_out(request, batch_id: int, cursor: str = "", limit: int = 50):
             "words": lo.words,
         },
     )
+    return logged_read(request, "benefits.leftout", result, batch=batch.pk)
 
 
 @router.post("/batches/{int:batch_id}/submit", response={200: BatchOut, **WRITE_ERRORS}, summary="提交审批（制作人）")
@@ -506,7 +510,9 @@ def ledger(request, scheme: int | None = None, worker: int | None = None, cursor
         qs = qs.filter(scheme_id=scheme)
     if worker is not None:
         qs = qs.filter(model_worker_id=worker)
-    return page(qs, ["-id"], cursor=cursor, limit=limit, serialize=ledger_out)
+    return logged_read(
+        request, "benefits.ledgerentry", page(qs, ["-id"], cursor=cursor, limit=limit, serialize=ledger_out)
+    )
 
 
 @router.post(
@@ -584,6 +590,7 @@ def report(request, scheme_id: int, q: Query[ReportQuery]):
     offset = max(0, q.offset)
     statuses = list(q.status) or ["missing", "short", "overpaid", "late", "in_progress"]
     result = reports.on_time_report(*args, rows=True, statuses=statuses, limit=limit, offset=offset)
+    record_read(actor=request.user, object_type="benefits.report", rows=len(result.rows), query=request.GET)
     return {
         "scheme_id": scheme_id,
         "first": result.first,
@@ -729,7 +736,16 @@ def _treatment(worker) -> dict:
     summary="一个人的待遇：现在每期应发多少、累计应发已发欠发、最近的支付、账户与暂停",
 )
 def treatment(request, worker_id: int):
-    return _treatment(treatment_person(request.user, worker_id))
+    worker = treatment_person(request.user, worker_id)
+    out = _treatment(worker)
+    record_read(
+        actor=request.user,
+        object_type="benefits.treatment",
+        rows=1,
+        query=request.GET,
+        obj=worker,
+    )
+    return out
 
 
 class AccountIn(Schema):

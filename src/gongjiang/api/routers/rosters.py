@@ -15,7 +15,7 @@ from pydantic import Field, WithJsonSchema
 
 from gongjiang.accounts import permissions
 from gongjiang.accounts.permissions import Perm
-from gongjiang.api.common import ERRORS, WRITE_ERRORS, Page, page
+from gongjiang.api.common import ERRORS, WRITE_ERRORS, Page, logged_read, page
 from gongjiang.api.routers.archive import JobOut, job_out
 from gongjiang.archive.forms import unions_for
 from gongjiang.core.downloads import file_download
@@ -174,7 +174,8 @@ def rows(request, import_id: int, action: str = "", cursor: str = "", limit: int
         if action not in RowAction.values:
             raise Http404
         qs = qs.filter(action=action)
-    return page(qs, ["row_number", "id"], cursor=cursor, limit=limit, serialize=_row_out(ri))
+    result = page(qs, ["row_number", "id"], cursor=cursor, limit=limit, serialize=_row_out(ri))
+    return logged_read(request, "rosters.importrow", result, roster_import=ri.pk)
 
 
 class ConfirmIn(Schema):
