@@ -83,7 +83,14 @@ class ModelWorkerForm(forms.Form):
                 label=_("Change the ID number"),
                 max_length=30,
                 required=False,
-                help_text=_("Now %(masked)s. Leave empty to keep it; type the full new number to change it.")
+                help_text=(
+                    _(
+                        "Now %(masked)s. Leave empty to keep it; type the full new number to change it: the "
+                        "federation then verifies the record again."
+                    )
+                    if permissions.union_scope(user) is not None
+                    else _("Now %(masked)s. Leave empty to keep it; type the full new number to change it.")
+                )
                 % {"masked": mask_id_number(worker.id_number) or _("none")},
             )
             self.fields["phone"] = forms.CharField(
