@@ -185,12 +185,6 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.get_action_display()} {self.object_repr}"
 
-    def get_action_display(self) -> str:
-        try:
-            return str(AuditAction(self.action).label)
-        except ValueError:
-            return self.action
-
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise PermissionDenied("audit entries are immutable")
@@ -198,3 +192,9 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("audit entries are immutable")
+
+    def get_action_display(self) -> str:
+        try:
+            return str(AuditAction(self.action).label)
+        except ValueError:
+            return self.action
