@@ -63,10 +63,15 @@ def test_the_pages_log_their_reads_too(client_for, staff_user, union_a):
     client.get(reverse("archive:list") + "?q=张")
     client.get(reverse("archive:detail", args=[worker.pk]))
     client.get(reverse("benefits:person", args=[worker.pk]))
+    from tests.rosters.conftest import Importer, idn, xlsx
+
+    ri = Importer(staff_user, union_a).preview(xlsx([["姓名", "身份证号"], ["钱一", idn((1960, 1, 1))]]))
+    client.get(f"/rosters/{ri.pk}/?show=new")
     assert reads() == [
         ("archive.modelworker", None, 1, "q=张", "web"),
         ("archive.modelworker", worker.pk, 1, "", "web"),
         ("benefits.treatment", worker.pk, 1, "", "web"),
+        ("rosters.importrow", None, 1, "show=new", "web"),
     ]
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongjiang.accounts.audit import record
+from gongjiang.accounts.audit import record, record_read
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.permissions import Perm
 from gongjiang.core.decorators import perm_required, section
@@ -74,6 +74,13 @@ def detail(request, pk: int):
         number=int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1,
     )
     _describe_rows(ri, page.items)
+    record_read(
+        actor=request.user,
+        object_type="rosters.importrow",
+        rows=len(page.items),
+        query=request.GET,
+        roster_import=ri.pk,
+    )
     mapping_form = None
     if ri.status in (ImportStatus.PARSED, ImportStatus.FAILED) and ri.headers:
         mapping_form = MappingForm(headers=ri.headers, mapping=ri.mapping, initial={"header_row": ri.header_row})
