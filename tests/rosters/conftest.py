@@ -25,6 +25,22 @@ def xlsx(rows: list[list], merges: tuple[str, ...] = (), number_formats: dict | 
     return buf.getvalue()
 
 
+def workbook(sheets: dict[str, dict]) -> bytes:
+    """A real workbook of several sheets: ``{name: {"rows": [...], "merges": (...), "state": "hidden"}}``."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, spec in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in spec.get("rows", []):
+            sheet.append(row)
+        for merged in spec.get("merges", ()):
+            sheet.merge_cells(merged)
+        sheet.sheet_state = spec.get("state", "visible")
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
 def idn(birth: tuple[int, int, int], sex: str = "M", seq: int = 1) -> str:
     return idcard.make("320213", dt.date(*birth), seq, sex)
 

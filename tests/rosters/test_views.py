@@ -12,7 +12,8 @@ from gongjiang.accounts.models import AuditEntry
 from gongjiang.archive.models import ModelWorker
 from gongjiang.rosters.models import ImportStatus, RosterImport
 from tests.factories import ModelWorkerFactory
-from tests.rosters.conftest import idn, xlsx
+from tests.rosters.conftest import Importer, idn, xlsx
+from tests.rosters.test_real_rosters import one_sheet_per_union
 
 MESSY = [
     ["梁溪区劳模花名册"],
@@ -169,3 +170,29 @@ def test_the_preview_page_masks_every_id_cell_and_phone_whatever_its_length(clie
     assert shown == masked
     assert "联系电话：138****1111 → 139****2222" in bodies
     assert [value for value in raw if value in bodies] == []
+
+
+def test_the_preview_page_and_the_api_say_which_sheet_each_row_came_from(staff_user, union_a, union_b, client_for):
+    ri = Importer(staff_user, union_a).preview(one_sheet_per_union())
+    client = client_for(staff_user)  # the API takes the signed-in session too
+    body = client.get(f"/rosters/{ri.pk}/?show=new").content.decode()
+    assert '<td class="sheet">卫健工会</td><td class="mono">5</td>' in body
+    assert "隐藏，未读取" in body
+    assert "未找到表头，未读取" in body
+    rows = client.get(f"/api/v1/rosters/{ri.pk}/rows?action=new").json()["items"]
+    assert [(r["sheet"], r["row_number"], r["name"]) for r in rows] == [
+        ("教育工会", 3, "教甲"),
+        ("教育工会", 4, "教乙"),
+        ("卫健工会", 3, "卫甲"),
+        ("卫健工会", 4, "卫乙"),
+        ("卫健工会", 5, "卫丙"),
+        ("补充名单", 2, "补甲"),
+    ]
+    sheets = client.get(f"/api/v1/rosters/{ri.pk}").json()["sheets"]
+    assert [(s["name"], s["state"], s["rows"], s["union_id"]) for s in sheets] == [
+        ("填表说明", "no_header", None, None),
+        ("教育工会", "read", 2, union_a.pk),
+        ("卫健工会", "read", 3, union_b.pk),
+        ("补充名单", "read", 1, None),
+        ("一张隐藏的工作表", "hidden", None, None),
+    ]

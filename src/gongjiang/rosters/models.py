@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ImportStatus(models.TextChoices):
@@ -22,6 +23,17 @@ class RowAction(models.TextChoices):
     CANDIDATE = "candidate", _("To confirm")
     REJECT = "reject", _("Rejected")
     SKIP = "skip", _("Skipped")
+
+
+class SheetState(models.TextChoices):
+    """What became of each sheet of a workbook."""
+
+    READ = "read", pgettext_lazy("sheet", "Read")
+    HIDDEN = "hidden", _("Hidden: not read")
+    VERY_HIDDEN = "very_hidden", _("Hidden: not read")
+    NOT_CELLS = "not_cells", _("A chart, not a table: not read")
+    NO_HEADER = "no_header", _("No header found: not read")
+    EMPTY = "empty", pgettext_lazy("sheet", "Empty")
 
 
 class Decision(models.TextChoices):
@@ -115,6 +127,7 @@ class ImportRow(models.Model):
     """One data row of the file: its cells as they were, what it would do, and why not."""
 
     roster_import = models.ForeignKey(RosterImport, on_delete=models.CASCADE, related_name="rows")
+    sheet = models.CharField(_("sheet"), max_length=100, blank=True, default="")
     row_number = models.PositiveIntegerField()  # as in the sheet, 1-based
     person = models.PositiveIntegerField(default=0)  # rows of one person share this number
     cells = models.JSONField(default=list)  # the cells as text, as they were
@@ -132,8 +145,9 @@ class ImportRow(models.Model):
     parsed = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        ordering = ["row_number"]
-        indexes = [models.Index(fields=["roster_import", "action", "row_number"], name="importrow_action")]
+        # Rows are stored in the file's order (sheet by sheet), so their ids keep it.
+        ordering = ["id"]
+        indexes = [models.Index(fields=["roster_import", "action", "id"], name="importrow_action_order")]
 
     def __str__(self) -> str:
         return f"{self.roster_import_id}:{self.row_number}"

@@ -56,7 +56,7 @@ PERSON_KEYS = [
 CHUNK = 900  # stays under SQLite's limit of bound parameters
 
 
-@dataclass
+@dataclass(slots=True)  # one per row of the file, all of them in memory while planning
 class RowDraft:
     index: int  # position in the data rows
     row_number: int  # as in the sheet
@@ -66,6 +66,7 @@ class RowDraft:
     problems: list[dict] = field(default_factory=list)
     record_number: int | None = None
     empty: bool = False
+    sheet: str = ""  # the sheet the row is on, in a workbook of several
 
     def problem(self, column: str, message: str) -> None:
         self.problems.append({"column": column, "message": str(message)})
@@ -84,11 +85,12 @@ class RowDraft:
         }
 
     @classmethod
-    def load(cls, index: int, row_number: int, cells: list, data: dict) -> RowDraft:
+    def load(cls, index: int, row_number: int, cells: list, data: dict, sheet: str = "") -> RowDraft:
         draft = cls(
             index=index,
             row_number=row_number,
             cells=cells,
+            sheet=sheet,
             record_number=data.get("r"),
             empty=data.get("e", False),
             problems=list(data.get("p", [])),
@@ -101,7 +103,7 @@ class RowDraft:
         return draft
 
 
-@dataclass
+@dataclass(slots=True)
 class Person:
     number: int
     rows: list[RowDraft]
@@ -145,7 +147,8 @@ class Plan:
         by_person = defaultdict(int)
         person_of = {id(r): p for p in self.people for r in p.rows}
         for row in self.rows:
-            by_row[self.row_action(row, person_of.get(id(row)))] += 1
+            if not row.empty:  # a blank row is not stored, so not counted (as a skipped row or any other)
+                by_row[self.row_action(row, person_of.get(id(row)))] += 1
         for p in self.people:
             by_person[p.action] += 1
         out = {a: by_row.get(a, 0) for a in RowAction.values}
@@ -244,6 +247,12 @@ def read_row(draft: RowDraft, mapping: list[str], headers: list[str]) -> None:
                     v[key] = parsed
             elif key in TEXT_FIELDS:
                 v[key] = _fits(key, V.text(raw))
+            elif key == "employer_position":
+                employer, position = V.split_employer_position(raw)
+                if employer and "employer" not in got:
+                    v["employer"] = _fits("employer", employer)
+                if position and "position" not in got:
+                    v["position"] = _fits("position", position)
         except V.Problem as e:
             draft.problem(column, e.message)
         except ValidationError as e:
@@ -273,20 +282,26 @@ def _read_honours(draft: RowDraft, got: dict) -> None:
                     year = V.parse_year(got[key][0])
             except V.Problem as e:
                 draft.problem(got[key][1], e.message)
-    if "honours" not in got:
+    # A 劳模类别 cell ("省劳模") is the title and its level at once when no title cell is filled;
+    # so is a 级别 cell that says as much.
+    if "category" not in got and "level" in got and V.names_an_honour(got["level"][0]):
+        got = {**got, "category": got["level"]}
+    source = got.get("honours") or got.get("category")
+    if source is None:
         if level or year:
             draft.problem(_label("honours"), _("A level or year is given but no honour title."))
         return
+    category = got["category"][0] if "category" in got else None
     try:
-        honours = V.parse_honours_cell(got["honours"][0], level=level, year=year)
+        honours = V.parse_honours_cell(source[0], level=level, year=year, category=category)
     except V.Problem as e:
-        draft.problem(got["honours"][1], e.message)
+        draft.problem(source[1], e.message)
         return
     for h in honours:
         try:
             _fits("title", h.title)
         except V.Problem as e:
-            draft.problem(got["honours"][1], e.message)
+            draft.problem(source[1], e.message)
             return
     extras = {}
     for key in ("awarding_body", "document_number"):
@@ -309,6 +324,8 @@ def gather(rows: list[RowDraft]) -> list[Person]:
     for row in rows:
         if row.empty:
             continue
+        if last is not None and last.rows and last.rows[-1].sheet != row.sheet:
+            last = None  # the top of a sheet never continues the person at the bottom of another
         v = row.values
         if row.problems:  # a refused row takes no part, and no row continues it
             last = None
@@ -370,19 +387,28 @@ def _chunks(items: list, size: int = CHUNK):
 
 
 def plan_rows(
-    *, actor, rows: list[RowDraft], default_union: Organisation | None, decisions: dict[int, str] | None = None
+    *,
+    actor,
+    rows: list[RowDraft],
+    default_union: Organisation | None,
+    decisions: dict[int, str] | None = None,
+    sheet_unions: dict[str, Organisation] | None = None,
 ) -> Plan:
-    """Match each person with the archive and decide what would happen to every row."""
+    """Match each person with the archive and decide what would happen to every row.
+
+    ``sheet_unions``: the union a sheet is named after, for its rows that name none (else
+    ``default_union``, the one chosen at upload)."""
     people = gather(rows)
     unions, closed = _unions()
     undone = _archived_by_undone_import()
     match = _match(people, actor)
     existing_honours = _honours_of([w.pk for w in list(match.by_id.values()) + list(match.by_pk.values())])
     for person in people:
+        sheet = person.rows[0].sheet if person.rows else ""
         _decide(
             person,
             actor=actor,
-            default_union=default_union,
+            default_union=(sheet_unions or {}).get(sheet, default_union),
             unions=unions,
             closed=closed,
             match=match,

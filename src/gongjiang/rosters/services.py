@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import build, build_values, mask_changes, record
-from gongjiang.accounts.enums import AuditAction, SecurityEventKind
+from gongjiang.accounts.enums import AuditAction, OrganisationKind, SecurityEventKind
 from gongjiang.accounts.models import AuditEntry, Organisation
 from gongjiang.archive.enums import Verification
 from gongjiang.archive.models import Honour, ModelWorker
@@ -104,77 +106,47 @@ def _json_cell(value):
 
 
 def parse(ri: RosterImport, *, progress: Callable[[int, int], None] | None = None) -> RosterImport:
-    """Read the file, find the header and the columns, plan every row; store the preview."""
+    """Read the file, find the header and the columns of each sheet, plan every row; store the preview.
+
+    Every visible sheet is read, one row at a time; hidden sheets are listed, not read. A sheet
+    named after a union gives that union to its rows that name none (before the one chosen at
+    upload). Notes under a table (注：…, 合计…) are not people: skipped, not counted.
+    """
     with ri.file.open("rb") as fh:
         data = fh.read()
     try:
-        grid, _fmt = reader.read(data, ri.original_name, ri.sheet or None)
+        book = reader.open_book(data, ri.original_name)
     except reader.RosterFileError as e:
         return _fail(ri, str(e))
-    ri.sheet, ri.sheets, ri.encoding = grid.sheet, grid.sheets, grid.encoding
-    header = None
-    if ri.header_row:  # chosen by the user in the preview
-        index = ri.header_row - 1
-        if index < len(grid.rows):
-            names = [C.normalise_header(c) for c in grid.rows[index]]
-            header = C.Header(index, 1, names, [C.field_for(n) for n in names])
-    else:
-        header = C.find_header(grid.rows)
-    if header is None:
-        # Offer the first filled row as the header, so the user can name its columns.
-        first = next(
-            (i for i, row in enumerate(grid.rows[: C.SCAN_ROWS]) if sum(c is not None for c in row) >= 2), None
-        )
-        if first is None:
-            return _fail(ri, _("The sheet is empty."))
-        names = [C.normalise_header(c) for c in grid.rows[first]]
-        if not ImportMapping.objects.filter(signature=C.signature(names)).exists():
-            ri.header_row, ri.header_rows, ri.headers, ri.mapping = first + 1, 1, names, [""] * len(names)
-            return _fail(ri, _("The columns were not recognised: choose below which field each column holds."))
-        header = C.Header(first, 1, names, [None] * len(names))  # a saved mapping knows these headers
-    ri.header_row, ri.header_rows, ri.headers = header.row + 1, header.rows, header.names
-    if ri.mapping_source != "user" or len(ri.mapping) != len(header.names):
-        saved = ImportMapping.objects.filter(signature=C.signature(header.names)).first()
-        if saved:
-            ri.mapping = [saved.columns.get(n, "") for n in header.names]
-            ri.mapping_source = saved.name
-            ImportMapping.objects.filter(pk=saved.pk).update(last_used_at=timezone.now())
-        else:
-            ri.mapping = [f or "" for f in header.fields]
-            ri.mapping_source = "detected"
-    if not any(ri.mapping):
-        return _fail(ri, _("None of the columns could be matched to a field."))
-    drafts = []
-    data_rows = grid.rows[header.row + 1 :]
-    if (limit := _row_limit(ri.created_by)) is not None:
-        filled = sum(1 for cells in data_rows if any(c not in (None, "") for c in cells))
-        if filled > limit:
-            return _fail(
-                ri,
-                _(
-                    "A union may import at most %(max)s rows at a time; this file has %(n)s. Split it into "
-                    "smaller files, or ask the federation to import it."
-                )
-                % {"max": limit, "n": filled},
+    del data  # the workbook keeps what it needs
+    try:
+        outcome = _SheetsReader(ri, progress).read(book)
+    except reader.RosterFileError as e:
+        return _fail(ri, str(e))
+    finally:
+        book.close()
+    if isinstance(outcome, str):
+        return _fail(ri, outcome)
+    drafts, sheet_unions = outcome
+    if (limit := _row_limit(ri.created_by)) is not None and len(drafts) > limit:
+        return _fail(
+            ri,
+            _(
+                "A union may import at most %(max)s rows at a time; this file has %(n)s. Split it into "
+                "smaller files, or ask the federation to import it."
             )
-    total = 2 * len(data_rows) + 1  # reading the rows is half the work, planning and storing the rest
-    for offset, cells in enumerate(data_rows):
-        draft = planner.RowDraft(index=offset, row_number=header.row + 2 + offset, cells=[_json_cell(c) for c in cells])
-        planner.read_row(draft, ri.mapping, ri.headers)
-        drafts.append(draft)
-        if progress and offset % 2000 == 0:
-            progress(offset, total)
-    del grid, data_rows, data  # the rows live on in the drafts: keep one copy in memory, not three
-    if progress:
-        progress(len(drafts), total)
-    plan = planner.plan_rows(actor=ri.created_by, rows=drafts, default_union=ri.default_union)
+            % {"max": limit, "n": len(drafts)},
+        )
+    plan = planner.plan_rows(
+        actor=ri.created_by, rows=drafts, default_union=ri.default_union, sheet_unions=sheet_unions
+    )
     _store_rows(ri, plan)
     ri.counts = plan.counts()
     ri.status = ImportStatus.PARSED
     ri.message = ""
     ri.save()
     if progress:
-        progress(total, total)
+        progress(1, 1)
     return ri
 
 
@@ -187,6 +159,203 @@ def _row_limit(actor) -> int | None:
     return settings.GONGJIANG["ROSTER_SCOPED_MAX_ROWS"]
 
 
+class _SheetsReader:
+    """Reads the rows of every sheet into drafts, in one set of columns for the whole import."""
+
+    def __init__(self, ri: RosterImport, progress):
+        self.ri = ri
+        self.progress = progress
+        self.columns = C.Columns()
+        self.mapping: list[str] = []
+        self.source = ""  # where the mapping comes from: "user", "detected" or a saved mapping's name
+        self.saved: ImportMapping | None = None
+        self.sheet_fields: list[str | None] = []  # the detected field of each column of the sheet being placed
+        self.old = (list(ri.headers or []), list(ri.mapping or []), ri.mapping_source)
+        self.organisations = list(Organisation.objects.all())
+        self.drafts: list[planner.RowDraft] = []
+        # Rows repeat their employer, union, honour and level: one string each, not one per row.
+        self.shared: dict[str, str] = {}
+
+    def read(self, book: reader.Book):
+        ri = self.ri
+        readable = [s.name for s in book.sheets if s.readable]
+        # The header row the preview shows (or the user chose) is that of one sheet.
+        main = (ri.sheet if ri.sheet in readable else readable[0]) if ri.header_row and readable else None
+        sheets, unions, first = [], {}, None
+        for info in book.sheets:
+            entry = {"name": info.name[:100], "state": info.state}
+            sheets.append(entry)
+            if not info.readable:
+                continue
+            sheet = book.open_sheet(info.name)
+            head = list(itertools.islice(sheet.rows, C.SCAN_ROWS + 1))
+            header = self._header(head, chosen=ri.header_row if info.name == main else None)
+            if header is None and not self.columns.names and first is None:
+                first = (info.name, head)
+                header = self._saved_header(head)  # an unrecognised first sheet with a saved mapping
+            if header is None:
+                entry["state"] = "no_header" if any(any(c is not None for c in r) for r in head) else "empty"
+                continue
+            if not self.columns.names:
+                ri.sheet, ri.header_row, ri.header_rows = info.name[:100], header.row + 1, header.rows
+            index = self._place(header)
+            if not any(self.mapping):
+                return _("None of the columns could be matched to a field.")
+            union = union_for_sheet(info.name, self.organisations)
+            if union is not None:
+                unions[info.name[:100]] = union
+            body = itertools.chain(head[header.row + 1 :], sheet.rows)
+            expected = len(self.drafts) + max(sheet.height - header.row - 1, 0)
+            rows, notes = self._rows(info.name[:100], header, index, body, expected)
+            entry.update(
+                state="read",
+                header_row=header.row + 1,
+                rows=rows,
+                notes=notes,
+                union=union.pk if union else None,
+                union_name=union.name if union else "",
+            )
+        ri.sheets, ri.encoding = sheets, book.encoding
+        if not self.columns.names:
+            return self._unrecognised(first)
+        width = len(self.columns.names)
+        for draft in self.drafts:  # a later sheet may have added columns
+            draft.cells.extend([None] * (width - len(draft.cells)))
+        ri.headers, ri.mapping, ri.mapping_source = self.columns.names, self.mapping, self.source
+        return self.drafts, unions
+
+    def _header(self, head: list[list], chosen: int | None) -> C.Header | None:
+        detected = C.find_header(head)
+        if chosen:  # chosen by the user in the preview (kept when it is where the header was found)
+            if detected is not None and detected.row == chosen - 1:
+                return detected
+            if chosen - 1 >= len(head):
+                return None
+            names = [C.normalise_header(c) for c in head[chosen - 1]]
+            return C.Header(chosen - 1, 1, names, [C.field_for(n) for n in names])
+        if detected is None and self.columns.names:  # another sheet of the same template
+            return C.header_named(head, self.columns.names)
+        return detected
+
+    def _saved_header(self, head: list[list]) -> C.Header | None:
+        first = _first_filled(head)
+        if first is None:
+            return None
+        names = [C.normalise_header(c) for c in head[first]]
+        if not ImportMapping.objects.filter(signature=C.signature(names)).exists():
+            return None
+        return C.Header(first, 1, names, [None] * len(names))  # a saved mapping knows these headers
+
+    def _unrecognised(self, first) -> str:
+        """No sheet has a header: offer the first filled row as one, so the user can name its columns."""
+        ri = self.ri
+        row = _first_filled(first[1]) if first else None
+        if row is None:
+            return _("The sheet is empty.")
+        names = [C.normalise_header(c) for c in first[1][row]]
+        ri.sheet, ri.header_row, ri.header_rows = first[0][:100], row + 1, 1
+        ri.headers, ri.mapping = names, [""] * len(names)
+        return _("The columns were not recognised: choose below which field each column holds.")
+
+    def _place(self, header: C.Header) -> list[int]:
+        """The sheet's columns among the import's; the mapping of the columns it adds."""
+        old_headers, old_mapping, old_source = self.old
+        if not self.source:  # the first sheet read decides where the mapping comes from
+            if old_source == "user" and old_headers[: len(header.names)] == header.names:
+                self.source = "user"
+            else:
+                self.saved = ImportMapping.objects.filter(signature=C.signature(header.names)).first()
+                if self.saved:
+                    self.source = self.saved.name
+                    ImportMapping.objects.filter(pk=self.saved.pk).update(last_used_at=timezone.now())
+                else:
+                    self.source = "detected"
+        index, added = self.columns.place(header.names)
+        detected = {j: header.fields[i] for i, j in enumerate(index)}
+        for j in added:
+            name = self.columns.names[j]
+            if self.source == "user":
+                key = old_mapping[j] if j < len(old_mapping) and j < len(old_headers) and old_headers[j] == name else ""
+            elif self.saved is not None:
+                key = self.saved.columns.get(name, "")
+            else:
+                key = detected.get(j) or ""
+                if key in self.mapping:  # two columns claiming one field: the first keeps it
+                    key = ""
+            self.mapping.append(key)
+        return index
+
+    def _rows(self, sheet: str, header: C.Header, index: list[int], body, expected: int) -> tuple[int, int]:
+        """Each data row of a sheet read into a draft; returns how many rows and notes it had."""
+        rows = notes = 0
+        identity = index == list(range(len(index)))
+        for offset, cells in enumerate(body):
+            if C.is_note_row(cells):
+                notes += 1
+                continue
+            if len(cells) > len(index):
+                self.mapping.extend("" for _j in self.columns.widen(index, len(cells)))
+                identity = index == list(range(len(index)))
+            if identity and len(cells) == len(self.columns.names):
+                placed = list(map(self._cell, cells))
+            else:
+                placed = [None] * len(self.columns.names)
+                for i, value in enumerate(cells):
+                    placed[index[i]] = self._cell(value)
+            draft = planner.RowDraft(
+                index=len(self.drafts), row_number=header.row + 2 + offset, cells=placed, sheet=sheet
+            )
+            planner.read_row(draft, self.mapping, self.columns.names)
+            rows += not draft.empty
+            self.drafts.append(draft)
+            if self.progress and len(self.drafts) % 2000 == 0:
+                # Reading is half the work, planning and storing the rest (of the sheets known so far).
+                self.progress(len(self.drafts), 2 * max(expected, len(self.drafts)) + 1)
+        return rows, notes
+
+    SHARED = 50_000
+
+    def _cell(self, value):
+        value = _json_cell(value)
+        if type(value) is str:
+            if len(self.shared) < self.SHARED:
+                return self.shared.setdefault(value, value)
+            return self.shared.get(value, value)
+        return value
+
+
+def _first_filled(head: list[list]) -> int | None:
+    return next((i for i, row in enumerate(head[: C.SCAN_ROWS]) if sum(c is not None for c in row) >= 2), None)
+
+
+_SHEET_SUFFIX = re.compile(r"(劳模|先进|劳模先进)?(人员|人物)?(花名册|名册|名单|登记表|信息表|统计表|汇总表)$")
+
+
+def union_for_sheet(name: str, organisations: list[Organisation]) -> Organisation | None:
+    """The grassroots union a sheet is named after: its full name, short name or code ("教育工会"),
+    or else the one union whose name ends with the sheet's ("卫生健康工会") or appears in it
+    ("梁溪区教育工会名册"). None when no union, or more than one, fits. A closed union is
+    returned too: the plan then says why its rows cannot go there."""
+    key = C.normalise_header(name)
+    if not key:
+        return None
+    # People are never put in the federation: a sheet named after it takes the upload's union.
+    unions = [org for org in organisations if org.kind == OrganisationKind.GRASSROOTS]
+    for org in unions:
+        if key in (org.name, org.short_name, org.code):
+            return org
+    stem = _SHEET_SUFFIX.sub("", key)
+    if len(stem) < 3:  # "工会", "名册": every union, or none
+        return None
+    found = {
+        org
+        for org in unions
+        for n in (org.name, org.short_name)
+        if n and (n.endswith(stem) or (len(n) >= 3 and n in stem))
+    }
+    return found.pop() if len(found) == 1 else None
+
+
 def _fail(ri: RosterImport, message: str) -> RosterImport:
     ri.status = ImportStatus.FAILED
     ri.message = str(message)
@@ -196,6 +365,7 @@ def _fail(ri: RosterImport, message: str) -> RosterImport:
 
 ROW_COLUMNS = [
     "roster_import_id",
+    "sheet",
     "row_number",
     "person",
     "cells",
@@ -210,7 +380,8 @@ ROW_COLUMNS = [
 
 
 def _store_rows(ri: RosterImport, plan: planner.Plan) -> None:
-    """The preview, one row per data row (bulk-written: a roster can have 100,000 rows)."""
+    """The preview, one row per data row (bulk-written: a roster can have 100,000 rows), in the
+    file's order: their ids keep it for reading them back."""
     ImportRow.objects.filter(roster_import=ri).delete()  # the previous preview of this import
     person_of = {id(r): p for p in plan.people for r in p.rows}
 
@@ -226,6 +397,7 @@ def _store_rows(ri: RosterImport, plan: planner.Plan) -> None:
                     changes["honours"] = added
             yield (
                 ri.pk,
+                row.sheet,
                 row.row_number,
                 person.number if person else 0,
                 row.cells,
@@ -245,8 +417,17 @@ def _store_rows(ri: RosterImport, plan: planner.Plan) -> None:
 def stored_drafts(ri: RosterImport) -> list[planner.RowDraft]:
     """The rows as they were read for the preview (no need to read the file again)."""
     # The cells themselves are not needed again: what was read from them is in ``parsed``.
-    rows = ImportRow.objects.filter(roster_import=ri).order_by("row_number").values_list("row_number", "parsed")
-    return [planner.RowDraft.load(i, n, [], parsed) for i, (n, parsed) in enumerate(rows.iterator(5000))]
+    rows = ImportRow.objects.filter(roster_import=ri).order_by("id").values_list("row_number", "parsed", "sheet")
+    return [
+        planner.RowDraft.load(i, n, [], parsed, sheet=sheet) for i, (n, parsed, sheet) in enumerate(rows.iterator(5000))
+    ]
+
+
+def sheet_unions(ri: RosterImport) -> dict[str, Organisation]:
+    """The union each sheet was found to be named after, as the preview showed it."""
+    named = {s["name"]: s["union"] for s in ri.sheets or [] if isinstance(s, dict) and s.get("union")}
+    found = Organisation.objects.in_bulk(set(named.values()))
+    return {name: found[pk] for name, pk in named.items() if pk in found}
 
 
 @transaction.atomic
@@ -334,7 +515,13 @@ def apply(ri: RosterImport, *, actor=None, progress: Callable[[int, int], None] 
         ri = RosterImport.objects.select_for_update().get(pk=ri.pk)
         if ri.status != ImportStatus.APPLYING:
             raise DomainError(_("This import is not being applied."), code="conflict")
-        plan = planner.plan_rows(actor=actor, rows=drafts, default_union=ri.default_union, decisions=_decisions(ri))
+        plan = planner.plan_rows(
+            actor=actor,
+            rows=drafts,
+            default_union=ri.default_union,
+            decisions=_decisions(ri),
+            sheet_unions=sheet_unions(ri),
+        )
         counts = _carry_out(ri, plan, actor)
         _refresh_rows(ri, plan)
         ri.counts = {**plan.counts(), **counts}
@@ -591,12 +778,15 @@ def _refresh_levels(workers: list[ModelWorker]) -> None:
 def _refresh_rows(ri: RosterImport, plan: planner.Plan) -> None:
     """The preview may be stale (the archive changed since): record what really happened."""
     person_of = {id(r): p for p in plan.people for r in p.rows}
-    final = {r.row_number: (plan.row_action(r, person_of.get(id(r))), r.problems) for r in plan.rows if not r.empty}
+    final = {
+        (r.sheet, r.row_number): (plan.row_action(r, person_of.get(id(r))), r.problems)
+        for r in plan.rows
+        if not r.empty
+    }
     stale = []
-    for pk, row_number, action, problems in (
-        ImportRow.objects.filter(roster_import=ri).values_list("id", "row_number", "action", "problems").iterator(5000)
-    ):
-        new_action, new_problems = final.get(row_number, (action, problems))
+    rows = ImportRow.objects.filter(roster_import=ri).values_list("id", "sheet", "row_number", "action", "problems")
+    for pk, sheet, row_number, action, problems in rows.iterator(5000):
+        new_action, new_problems = final.get((sheet, row_number), (action, problems))
         if new_action == RowAction.CANDIDATE:
             new_action = RowAction.SKIP
         if (new_action, new_problems) != (action, problems):
@@ -726,15 +916,29 @@ def write_errors(ri: RosterImport, path: str) -> int:
     """The rejected rows as they were, with a reason column, ready to fix and import again."""
     from gongjiang.core.xlsx import RosterWriter
 
-    rows = ImportRow.objects.filter(roster_import=ri, action=RowAction.REJECT).order_by("row_number")
+    rows = ImportRow.objects.filter(roster_import=ri, action=RowAction.REJECT).order_by("id")
+    # From a workbook of several sheets, each row says which sheet it is on.
+    several = len(sheets_read(ri)) > 1
+    where = [str(_("Sheet"))] if several else []
     n = 0
     with RosterWriter(path, sheet=str(_("Rows to fix"))) as out:
-        out.header([str(_("Row")), *[h or "" for h in ri.headers], str(_("Reason"))], [6, *[14] * len(ri.headers), 60])
+        out.header(
+            [*where, str(_("Row")), *[h or "" for h in ri.headers], str(_("Reason"))],
+            [*[14] * len(where), 6, *[14] * len(ri.headers), 60],
+        )
         for row in rows.iterator(chunk_size=2000):
             reason = "；".join(f"{p['column']}：{p['message']}" for p in row.problems)
-            out.row([row.row_number, *row.cells, reason])
+            out.row([*([row.sheet] if several else []), row.row_number, *row.cells, reason])
             n += 1
     return n
+
+
+def sheets_read(ri: RosterImport) -> list[dict]:
+    """The sheets whose rows the import read (an import made before sheets were listed: its one sheet)."""
+    sheets = [s for s in ri.sheets or [] if isinstance(s, dict)]
+    if not sheets:
+        return [{"name": ri.sheet, "state": "read"}] if ri.sheet else []
+    return [s for s in sheets if s.get("state") == "read"]
 
 
 def candidates(ri: RosterImport) -> list[dict[str, Any]]:

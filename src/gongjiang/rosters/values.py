@@ -50,7 +50,7 @@ _DATE_PATTERNS = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one per cell of a roster of 100,000 rows
 class Date:
     """A date as precise as the roster gives it (year, month or day)."""
 
@@ -286,7 +286,12 @@ def kind_from_title(title: str) -> str:
     return HonourKind.OTHER
 
 
-@dataclass(frozen=True)
+def names_an_honour(value) -> bool:
+    """Whether a cell names the honour itself ("省劳模", "全国五一劳动奖章"), not only a level ("省级")."""
+    return kind_from_title(text(value)) != HonourKind.OTHER
+
+
+@dataclass(frozen=True, slots=True)
 class HonourValue:
     title: str
     level: int
@@ -301,14 +306,26 @@ _ENTRY_TRAILING_YEAR = re.compile(r"^(?P<title>.+?)[（(]?(?P<year>\d{4})\s*年?
 REVOKED = ("（已撤销）", "(已撤销)", "已撤销")
 
 
-def parse_honours_cell(value, *, level=None, year=None) -> list[HonourValue]:
+def parse_honours_cell(value, *, level=None, year=None, category=None) -> list[HonourValue]:
     """One cell holding one honour ("全国劳模") or several ("2005年省劳模、2010年全国劳模").
 
-    ``level`` and ``year`` come from their own columns when the roster has them.
+    ``level`` and ``year`` come from their own columns when the roster has them. ``category``
+    is a 劳模类别 cell: "省劳模", "全国先进工作者" or "全国五一劳动奖章获得者" name the title, its
+    level and its kind at once, "省部级" only the level. It is the title when the honour cell is
+    the category itself (a roster with no 荣誉称号 column, or the cell left blank).
     """
     s = text(value)
     if not s:
         return []
+    cat = text(category).removesuffix("获得者") if category is not None else ""
+    cat_level = level_from_title(cat) if cat else None
+    cat_kind = kind_from_title(cat) if cat else HonourKind.OTHER
+    if cat and s == text(category):
+        if cat_kind == HonourKind.OTHER:
+            raise Problem(
+                _("“%(v)s” gives the level but not the honour title: add a 荣誉称号 column.") % {"v": text(category)}
+            )
+        s = cat
     parts = [p.strip() for p in _SPLIT.split(s) if p.strip()]
     out = []
     for part in parts:
@@ -320,10 +337,84 @@ def parse_honours_cell(value, *, level=None, year=None) -> list[HonourValue]:
         entry_year = int(m.group("year")) if m else year
         if entry_year is None:
             raise Problem(_("The honour “%(t)s” has no year: add the year, e.g. 2005年%(t)s.") % {"t": title})
-        entry_level = (level if len(parts) == 1 and level else None) or level_from_title(title)
+        single = len(parts) == 1
+        entry_level = (level if single and level else None) or (cat_level if single else None)
+        entry_level = entry_level or level_from_title(title)
         if entry_level is None:
             raise Problem(_("The level of the honour “%(t)s” is unclear: write it with 全国, 省 or 市.") % {"t": title})
-        out.append(
-            HonourValue(title=title, level=entry_level, kind=kind_from_title(title), year=entry_year, revoked=revoked)
-        )
+        kind = kind_from_title(title)
+        if kind == HonourKind.OTHER and single:
+            kind = cat_kind  # "劳动模范" is clear; a title such as "荣誉" takes the category's kind
+        out.append(HonourValue(title=title, level=entry_level, kind=kind, year=entry_year, revoked=revoked))
     return out
+
+
+# Where a cell holds both ("梁溪区实验小学校长"), the position is the known word it ends with.
+POSITIONS = sorted(
+    {
+        "校长",
+        "副校长",
+        "书记",
+        "副书记",
+        "主任",
+        "副主任",
+        "经理",
+        "副经理",
+        "总经理",
+        "副总经理",
+        "厂长",
+        "副厂长",
+        "院长",
+        "副院长",
+        "所长",
+        "局长",
+        "处长",
+        "科长",
+        "股长",
+        "站长",
+        "馆长",
+        "董事长",
+        "总工程师",
+        "工程师",
+        "高级工程师",
+        "技师",
+        "高级技师",
+        "教师",
+        "高级教师",
+        "医师",
+        "主任医师",
+        "副主任医师",
+        "护士长",
+        "班长",
+        "组长",
+        "班组长",
+        "队长",
+        "车间主任",
+        "工人",
+        "职工",
+        "员工",
+        "会计",
+        "驾驶员",
+    },
+    key=len,
+    reverse=True,
+)
+_BETWEEN = re.compile(r"\s*[ /／，,、；;]\s*")
+
+
+def split_employer_position(value) -> tuple[str, str]:
+    """A 工作单位及职务 cell as (employer, position): "无锡市人民医院 主任医师", "无锡机床厂厂长".
+
+    Split at a space or comma; without one, at a known position word it ends with. Otherwise
+    the whole cell is the employer: a position is never guessed out of an employer's name.
+    """
+    s = text(value)
+    if not s:
+        return "", ""
+    pieces = _BETWEEN.split(s, maxsplit=1)
+    if len(pieces) == 2 and pieces[0] and pieces[1]:
+        return pieces[0], pieces[1]
+    for word in POSITIONS:
+        if s.endswith(word) and len(s) - len(word) >= 2:
+            return s[: -len(word)], word
+    return s, ""

@@ -19,7 +19,7 @@ from gongjiang.core.pagination import KeysetPaginator
 from gongjiang.rosters import services, tasks, template
 from gongjiang.rosters.columns import FIELDS
 from gongjiang.rosters.forms import MappingForm, UploadForm
-from gongjiang.rosters.models import Decision, ImportMapping, ImportRow, ImportStatus, RowAction
+from gongjiang.rosters.models import Decision, ImportMapping, ImportRow, ImportStatus, RowAction, SheetState
 from gongjiang.rosters.preview import Previewer
 
 SHOWN = [RowAction.REJECT, RowAction.CANDIDATE, RowAction.NEW, RowAction.UPDATE, RowAction.UNCHANGED, RowAction.SKIP]
@@ -67,7 +67,7 @@ def detail(request, pk: int):
     if show not in RowAction.values:
         show = RowAction.REJECT
     rows = ImportRow.objects.filter(roster_import=ri, action=show)
-    page = KeysetPaginator(["row_number", "id"], page_size=50).paginate(
+    page = KeysetPaginator(["id"], page_size=50).paginate(
         rows,
         after=request.GET.get("after", ""),
         before=request.GET.get("before", ""),
@@ -97,9 +97,20 @@ def detail(request, pk: int):
             "candidates": services.candidates(ri) if ri.status == ImportStatus.PARSED else [],
             "decisions": Decision.choices[1:],
             "base_query": f"show={show}",
+            "sheets": _sheets(ri),
+            "several_sheets": len(services.sheets_read(ri)) > 1,
             "busy": ri.status in (ImportStatus.UPLOADED, ImportStatus.PARSING, ImportStatus.APPLYING),
         },
     )
+
+
+def _sheets(ri) -> list[dict]:
+    """The workbook's sheets as the preview lists them: only for a workbook of several, or with notes skipped."""
+    sheets = [s for s in ri.sheets or [] if isinstance(s, dict)]
+    if len(sheets) < 2 and not any(s.get("notes") for s in sheets):
+        return []
+    states = dict(SheetState.choices)
+    return [{**s, "state_label": states.get(s.get("state"), s.get("state"))} for s in sheets]
 
 
 def _describe_rows(ri, rows) -> None:

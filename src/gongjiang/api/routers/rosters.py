@@ -20,10 +20,20 @@ from gongjiang.api.routers.archive import JobOut, job_out
 from gongjiang.archive.forms import unions_for
 from gongjiang.core.downloads import file_download
 from gongjiang.rosters import services, tasks
-from gongjiang.rosters.models import ImportRow, RosterImport, RowAction
+from gongjiang.rosters.models import ImportRow, RosterImport, RowAction, SheetState
 from gongjiang.rosters.preview import Previewer
 
 router = Router(tags=["花名册导入"])
+
+
+class WorkbookSheetOut(Schema):
+    name: str
+    state: str  # read, hidden, very_hidden, not_cells (a chart), no_header, empty
+    state_label: str
+    header_row: int | None = None
+    rows: int | None = None  # data rows read (notes not counted)
+    notes: int | None = None  # notes under the table skipped (注：…, 合计…)
+    union_id: int | None = None  # the union the sheet is named after, for its rows that name none
 
 
 class ImportOut(Schema):
@@ -34,6 +44,7 @@ class ImportOut(Schema):
     status_label: str
     message: str
     sheet: str
+    sheets: list[WorkbookSheetOut]
     header_row: int | None
     headers: list[str]
     mapping: list[str]
@@ -55,6 +66,7 @@ def import_out(ri: RosterImport) -> dict:
         "status_label": str(ri.get_status_display()),
         "message": ri.message,
         "sheet": ri.sheet,
+        "sheets": [sheet_out(s) for s in ri.sheets or [] if isinstance(s, dict)],
         "header_row": ri.header_row,
         "headers": [str(h) for h in ri.headers or []],
         "mapping": list(ri.mapping or []),
@@ -65,6 +77,19 @@ def import_out(ri: RosterImport) -> dict:
         "applied_at": ri.applied_at,
         "undone_at": ri.undone_at,
         "job": job_out(ri.job) if ri.job_id else None,
+    }
+
+
+def sheet_out(s: dict) -> dict:
+    states = dict(SheetState.choices)
+    return {
+        "name": s["name"],
+        "state": s["state"],
+        "state_label": str(states.get(s["state"], s["state"])),
+        "header_row": s.get("header_row"),
+        "rows": s.get("rows"),
+        "notes": s.get("notes"),
+        "union_id": s.get("union"),
     }
 
 
@@ -128,6 +153,7 @@ def roster_import(request, import_id: int):
 
 
 class RowOut(Schema):
+    sheet: str  # the sheet the row is on
     row_number: int
     person: int
     action: str
@@ -148,6 +174,7 @@ def _row_out(ri: RosterImport):
     def serialize(row: ImportRow) -> dict:
         shown = previewer.describe(row)  # the preview never shows a value in clear
         return {
+            "sheet": row.sheet,
             "row_number": row.row_number,
             "person": row.person,
             "action": row.action,
@@ -174,7 +201,7 @@ def rows(request, import_id: int, action: str = "", cursor: str = "", limit: int
         if action not in RowAction.values:
             raise Http404
         qs = qs.filter(action=action)
-    result = page(qs, ["row_number", "id"], cursor=cursor, limit=limit, serialize=_row_out(ri))
+    result = page(qs, ["id"], cursor=cursor, limit=limit, serialize=_row_out(ri))
     return logged_read(request, "rosters.importrow", result, roster_import=ri.pk)
 
 

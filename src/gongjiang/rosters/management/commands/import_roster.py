@@ -65,8 +65,8 @@ class Command(ChineseCommand):
                 ri.message = "dry run"
                 ri.save(update_fields=["status", "message"])
         rejected = [
-            {"row": r.row_number, "problems": r.problems}
-            for r in ImportRow.objects.filter(roster_import=ri, action=RowAction.REJECT).order_by("row_number")
+            {"sheet": r.sheet, "row": r.row_number, "problems": r.problems}
+            for r in ImportRow.objects.filter(roster_import=ri, action=RowAction.REJECT).order_by("id")
         ]
         c = ri.counts
         result = {
