@@ -239,6 +239,12 @@ GONGJIANG = {
     "API_RATE": os.environ.get("API_RATE", "600/m"),
     "API_MAX_BODY": 1024 * 1024,
     "ROSTER_MAX_BYTES": 50 * 1024 * 1024,
+    # Background jobs: a running job's worker writes a heartbeat this often (0: none); a job
+    # whose worker is on another machine and has not beaten for the lease is interrupted.
+    # A worker on this machine that has died is seen at once. The worker sweeps this often.
+    "JOB_HEARTBEAT_SECONDS": float(os.environ.get("JOB_HEARTBEAT_SECONDS", "0" if TESTING else "10")),
+    "JOB_LEASE_SECONDS": float(os.environ.get("JOB_LEASE_SECONDS", "120")),
+    "JOB_SWEEP_SECONDS": float(os.environ.get("JOB_SWEEP_SECONDS", "30")),
 }
 
 SITE_TITLE = _("Gongjiang")

@@ -1,9 +1,13 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_POST
 
-from gongjiang.core.models import Job
+from gongjiang.core import jobs
+from gongjiang.core.errors import DomainError
+from gongjiang.core.models import Job, JobStatus
 
 
 def _own_job(request, pk):
@@ -13,13 +17,27 @@ def _own_job(request, pk):
 
 @login_required
 def job(request, pk):
-    job = _own_job(request, pk)
+    job = jobs.check(_own_job(request, pk))  # a job whose worker is gone shows as interrupted
     if request.htmx:
-        response = render(request, "core/job_progress.html", {"job": job})
+        response = render(request, "core/job_progress.html", {"job": job, "retryable": job.kind in jobs.KINDS})
         if job.status == "done" and job.result.get("next_url"):
             response["HX-Redirect"] = job.result["next_url"]  # finished work continues on its own page
+        elif job.status == JobStatus.INTERRUPTED and request.htmx.current_url_abs_path != job.get_absolute_url():
+            response["HX-Refresh"] = "true"  # the page the job works for shows what to do next
         return response
-    return render(request, "core/job.html", {"job": job})
+    return render(request, "core/job.html", {"job": job, "retryable": job.kind in jobs.KINDS})
+
+
+@require_POST
+@login_required
+def job_retry(request, pk):
+    job = _own_job(request, pk)
+    try:
+        new = jobs.retry(actor=request.user, job=job)
+    except DomainError as e:
+        messages.error(request, e.message)
+        return redirect(job)
+    return redirect(new)
 
 
 @login_required
