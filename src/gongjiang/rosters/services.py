@@ -297,10 +297,10 @@ def resume(*, actor, ri: RosterImport) -> str:
     """An interrupted import goes back to the step its worker did not finish: ``"parse"``
     (reading the file) or ``"apply"``. The caller starts that step again as a new job."""
     _require_own(actor, ri)
-    ri = RosterImport.objects.select_for_update().select_related("job").get(pk=ri.pk)
+    ri = RosterImport.objects.select_for_update().get(pk=ri.pk)
     if ri.status != ImportStatus.INTERRUPTED:
         raise DomainError(_("Only an interrupted import can be retried."), code="conflict")
-    step = "apply" if ri.job and ri.job.kind == "roster_apply" else "parse"
+    step = "apply" if ri.job_id and ri.job.kind == "roster_apply" else "parse"
     ri.status = ImportStatus.APPLYING if step == "apply" else ImportStatus.UPLOADED
     ri.message = ""
     if step == "apply" and actor is not None:
