@@ -6,6 +6,7 @@ printed. In production systemd does this (README, "Production").
 """
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -53,10 +54,8 @@ class Child:
         code = self.process.poll()
         if code is None:
             return
-        try:  # what it left behind (gunicorn's own workers) goes with it, freeing the port
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # what it left behind goes too, freeing the port
         if now - self.started >= STABLE:
             self.pause = FIRST_PAUSE
         say(

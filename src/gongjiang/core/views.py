@@ -60,4 +60,35 @@ def not_found(request, exception=None):
 
 @requires_csrf_token
 def server_error(request):
-    return render(request, "core/error.html", {"code": 500}, status=500)
+    """Django's last resort. The API keeps its JSON shape here too (a failure before its own
+    handlers ran, e.g. in a middleware); a database that is away is a 503 with Retry-After."""
+    import logging
+    import sys
+
+    from django.http import HttpResponse, JsonResponse
+
+    from gongjiang.core.errors import FAILED, RETRY_AFTER, UNAVAILABLE, is_unavailable
+
+    unavailable = is_unavailable(sys.exc_info()[1])
+    status = 503 if unavailable else 500
+    if unavailable:
+        logging.getLogger(__name__).warning("database unavailable: %s %s", request.method, request.path)
+    if request.path.startswith("/api/"):
+        body = (
+            {"code": "unavailable", "message": str(UNAVAILABLE)}
+            if unavailable
+            else {"code": "error", "message": str(FAILED)}
+        )
+        response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    elif unavailable:
+        from django.template.loader import render_to_string
+
+        try:  # without the request: no session, no user, no menu — nothing that needs the database
+            response = HttpResponse(render_to_string("core/unavailable.html"), status=503)
+        except Exception:
+            response = HttpResponse(str(UNAVAILABLE), status=503, content_type="text/plain; charset=utf-8")
+    else:
+        response = render(request, "core/error.html", {"code": 500}, status=500)
+    if unavailable:
+        response["Retry-After"] = RETRY_AFTER
+    return response
