@@ -192,15 +192,21 @@ def _lost(job: Job, now: dt.datetime) -> bool:
 
 
 def _claimed_but_not_started(now: dt.datetime) -> list[str]:
-    """Jobs still waiting whose task a worker took and never began: the worker died between."""
+    """Jobs still waiting whose task a worker took and never began (the worker died between),
+    or that were never handed to the queue (the process died right after the commit)."""
     from django_tasks_db.models import DBTaskResult
 
     cutoff = now - dt.timedelta(seconds=settings.GONGJIANG["JOB_LEASE_SECONDS"])
+    never = list(
+        Job.objects.filter(status=JobStatus.QUEUED, task_id="", created_at__lt=cutoff).values_list("pk", flat=True)[
+            :1000
+        ]
+    )
     waiting = dict(Job.objects.filter(status=JobStatus.QUEUED).exclude(task_id="").values_list("task_id", "pk")[:1000])
     if not waiting:
-        return []
+        return never
     taken = DBTaskResult.objects.filter(pk__in=list(waiting), status="RUNNING", started_at__lt=cutoff)
-    return [waiting[str(pk)] for pk in taken.values_list("pk", flat=True) if str(pk) in waiting]
+    return never + [waiting[str(pk)] for pk in taken.values_list("pk", flat=True) if str(pk) in waiting]
 
 
 def interrupt(job: Job, *, now: dt.datetime | None = None, stalled: bool = False) -> bool:
