@@ -176,3 +176,37 @@ def test_the_preparer_gets_403_even_after_someone_else_approved(staff_user, make
     with pytest.raises(DomainError) as refused:
         services.approve_batch(actor=staff_user, batch=batch)
     assert (refused.value.code, refused.value.message) == ("forbidden", "此批次由您制作，须由他人审批。")
+
+
+def test_a_one_off_payment_whose_date_has_passed_can_be_paid_as_arrears_once(staff_user, union_a):
+    from gongjiang.benefits.enums import SchemeKind, SchemePeriod
+
+    scheme = services.save_scheme(
+        actor=staff_user,
+        data={
+            "name": "春节慰问金",
+            "kind": SchemeKind.HOLIDAY_CONDOLENCE,
+            "period": SchemePeriod.ONE_OFF,
+            "one_off_date": dt.date(2026, 1, 20),
+        },
+    )
+    services.save_rule(
+        actor=staff_user,
+        scheme=scheme,
+        data={
+            "label": "2026 年春节",
+            "effective_from": dt.date(2026, 1, 1),
+            "statuses": ["working", "retired"],
+            "levels": [1, 2, 3],
+            "amounts": {"1": "2000", "2": "1000", "3": "500"},
+        },
+    )
+    person = retiree(union_a, actor=staff_user, name="国一")
+    arrears = services.generate_arrears(
+        actor=staff_user, scheme=scheme, first=dt.date(2026, 1, 1), last=dt.date(2026, 12, 31)
+    )
+    assert [(line.model_worker_id, line.period, line.amount) for line in arrears.lines.all()] == [
+        (person.pk, dt.date(2026, 1, 20), Decimal("2000.00"))
+    ]
+    regular = services.generate_batch(actor=staff_user, scheme=scheme, period=dt.date(2026, 1, 20))
+    assert (regular.line_count, regular.left_out_count) == (0, 1)

@@ -935,7 +935,10 @@ def arrears_until(scheme: Scheme, today: dt.date | None = None) -> dt.date:
     """The last period arrears may take: the current period once its regular batch has been
     paid (the difference of a raise back-dated after that), else the period before — the
     period in progress is paid by its regular batch, not as arrears."""
-    current = periods.start_of(today or timezone.localdate(), scheme.period, scheme.one_off_date)
+    today = today or timezone.localdate()
+    current = periods.start_of(today, scheme.period, scheme.one_off_date)
+    if scheme.period == SchemePeriod.ONE_OFF and current < today:
+        return current  # a one-off date that has passed has ended
     paid = Batch.objects.filter(
         scheme=scheme,
         kind=BatchKind.REGULAR,
