@@ -443,18 +443,17 @@ def arrears(request):
         return redirect("benefits:report")
     scheme, first, last = _report_span(form.cleaned_data)
     back = f"{reverse('benefits:report')}?{request.POST.urlencode()}"
-    try:
-        batch = services.generate_arrears(actor=request.user, scheme=scheme, first=first, last=last)
-    except DomainError as e:
-        messages.error(request, e.message)
-        return redirect(back)
-    until = services.arrears_until(scheme)
-    if last > until:
+    if first <= services.arrears_until(scheme) < last:
         messages.info(
             request,
             _("%(p)s is not included: it is paid by its regular batch, which has not been paid yet.")
             % {"p": scheme.period_label(last)},
         )
+    try:
+        batch = services.generate_arrears(actor=request.user, scheme=scheme, first=first, last=last)
+    except DomainError as e:
+        messages.error(request, e.message)
+        return redirect(back)
     if batch is None:
         messages.info(request, _("Nothing is owed in these periods."))
         return redirect(back)
