@@ -28,7 +28,7 @@ from tests.rosters.conftest import idn, xlsx
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PEOPLE = 300
+PEOPLE = 120
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 WORKER = ["manage.py", "worker", "--no-startup-delay", "--interval", "0.2", "--no-reload"]
 
