@@ -129,7 +129,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA foreign_keys=ON; PRAGMA cache_size=-64000; PRAGMA temp_store=MEMORY;"
         ),
     }
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}
+    # Tests run on a file, not in memory: the crash and supervision tests start real worker and
+    # web processes, which must see the test database.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users, login, sessions -------------------------------------------------------------------
@@ -248,6 +250,12 @@ GONGJIANG = {
     "REFUSAL_BURST_COUNT": int(os.environ.get("REFUSAL_BURST_COUNT", "20")),
     "REFUSAL_BURST_MINUTES": int(os.environ.get("REFUSAL_BURST_MINUTES", "10")),
     "BULK_UNMASKED_ROWS": int(os.environ.get("BULK_UNMASKED_ROWS", "500")),
+    # Background jobs: a running job's worker writes a heartbeat this often (0: none); a job
+    # whose worker is on another machine and has not beaten for the lease is interrupted.
+    # A worker on this machine that has died is seen at once. The worker sweeps this often.
+    "JOB_HEARTBEAT_SECONDS": float(os.environ.get("JOB_HEARTBEAT_SECONDS", "0" if TESTING else "10")),
+    "JOB_LEASE_SECONDS": float(os.environ.get("JOB_LEASE_SECONDS", "120")),
+    "JOB_SWEEP_SECONDS": float(os.environ.get("JOB_SWEEP_SECONDS", "30")),
 }
 
 SITE_TITLE = _("Gongjiang")

@@ -7,9 +7,12 @@ exports are audited exactly as in the UI.
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -23,7 +26,9 @@ from ninja.throttling import SimpleRateThrottle
 
 from gongjiang.api import services as token_services
 from gongjiang.core import context
-from gongjiang.core.errors import DomainError
+from gongjiang.core.errors import FAILED, RETRY_AFTER, UNAVAILABLE, DomainError
+
+log = logging.getLogger(__name__)
 
 DESCRIPTION = """
 工匠（Gongjiang）系统的数据接口：劳模档案、花名册导入、待遇发放、“三创”平台与统计。
@@ -61,7 +66,12 @@ curl -X POST -H "Authorization: Bearer $T2" http://127.0.0.1:8000/api/v1/batches
 - 列表用游标分页：响应中的 `next` 作为下一次请求的 `cursor` 参数。
 - 文本中不能含有 NUL 字符（`\\u0000`）：在请求体中返回 422，在网址中返回 400。
 - 错误统一为 `{"code": "...", "message": "中文说明", "fields": {"字段": ["说明"]}}`：
-  400 请求格式错误、401 未认证、403 无权限、404 不存在或不在您的范围、409 状态冲突、413 请求过大、422 数据不合规、429 请求过于频繁。
+  400 请求格式错误、401 未认证、403 无权限、404 不存在或不在您的范围、409 状态冲突、413 请求过大、422 数据不合规、429 请求过于频繁、
+  500 `error` 服务器内部错误（已记入日志）、503 `unavailable` 数据库暂时无法连接（带 `Retry-After`，单位秒）。
+- 503 的含义：请求没有完成。尚未提交的修改已回滚；但若连接在某一步提交之后才中断，那一步可能已经生效。
+  因此 GET 总可以重试；以下 POST 重复提交不会重复生效（已完成时返回同一结果或 409），可以直接重试：生成批次、提交、审批、退回、结束批次、
+  逐笔结果、全部发放、补发（同一人·期的发放合计从不超过应发）、冲正、确认/取消/撤销/重试导入、重试后台任务。
+  其他 POST（新建令牌、上传花名册、新建档案、添加称号、家庭成员、账户、暂停发放等）重试前请先查询是否已生效。
 """
 
 
@@ -252,6 +262,24 @@ def on_http_error(request, exc: HttpError):
         429: "throttled",
     }.get(exc.status_code, "error")
     return error(request, exc.status_code, code, exc.message)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_unavailable(request, exc):
+    """The database is away or the connection broke (a restart, a network cut). Django drops
+    the broken connection after the request, so the next one reconnects."""
+    log.warning("database unavailable during %s %s: %s", request.method, request.path, exc)
+    response = error(request, 503, "unavailable", UNAVAILABLE)
+    response["Retry-After"] = RETRY_AFTER
+    return response
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request, exc):
+    """Whatever else failed: still the API's shape, and the traceback in the log."""
+    log.error("API request failed: %s %s", request.method, request.path, exc_info=exc)
+    return error(request, 500, "error", FAILED)
 
 
 REQUEST_TOO_LARGE = gettext_lazy("The request is too large.")

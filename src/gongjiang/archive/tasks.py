@@ -8,6 +8,7 @@ from django.core.files import File
 from django_tasks import task
 
 from gongjiang.archive import exports, selectors, services
+from gongjiang.core import jobs
 from gongjiang.core.jobs import Progress, run_job
 
 
@@ -73,3 +74,6 @@ def export_list(*, actor, filters, description: str, unmasked: bool, columns, ip
         ),
         exports.export_filename(),
     )
+
+
+jobs.register("export_roster", task=export_roster_task)

@@ -350,6 +350,66 @@ def current_accounts(worker_ids) -> dict[int, tuple[str, str, str]]:
     return out
 
 
+# --- What may still be paid -------------------------------------------------------------------
+#
+# The invariant for money: for every person, scheme and period, what is paid (net of
+# reversals) and what is being paid (lines to pay, of every kind: regular, arrears, carried
+# failures) never adds up to more than what is due. Every path that makes a line — a regular
+# batch, the failures it carries in, an arrears batch — asks ``_within_due`` how much the line
+# may be, with the scheme row locked (``select_for_update``), so two such paths for one scheme
+# run one after the other and the second sees what the first made. Paying and reversing need
+# no lock: paying turns a line to pay into a ledger entry of the same amount in one commit,
+# and a reversal or a failure only lowers what is covered.
+
+COVER_CHUNK = 400  # people per statement: two subqueries stay under SQLite's 999 parameters
+
+
+def _covered(scheme_id: int, first: dt.date, last: dt.date, worker_ids=None) -> dict[tuple[int, dt.date], Decimal]:
+    """What is paid (net) or being paid, by (person, period), in ``first``…``last``.
+
+    The ledger and the lines to pay of a person are read in one statement: a payment recorded
+    meanwhile moves an amount from one to the other, and a statement sees both or neither."""
+    out: dict[tuple[int, dt.date], Decimal] = defaultdict(Decimal)
+
+    def read(ids) -> None:
+        ledger = LedgerEntry.objects.filter(scheme_id=scheme_id, period__range=(first, last))
+        lines = BatchLine.objects.filter(scheme_id=scheme_id, state=LineState.PENDING, period__range=(first, last))
+        if ids is not None:
+            ledger, lines = ledger.filter(model_worker_id__in=ids), lines.filter(model_worker_id__in=ids)
+        both = (
+            ledger.order_by()
+            .values_list("model_worker_id", "period", "amount")
+            .union(lines.order_by().values_list("model_worker_id", "period", "amount"), all=True)
+        )
+        for wid, period, amount in both:
+            out[(wid, period)] += amount
+
+    ids = sorted(set(worker_ids)) if worker_ids is not None else None
+    if ids is None or len(ids) > 25 * COVER_CHUNK:
+        read(None)  # a whole batch: reading the period is cheaper than naming everyone
+    else:
+        for i in range(0, len(ids), COVER_CHUNK):
+            read(ids[i : i + COVER_CHUNK])
+    return out
+
+
+def _within_due(scheme: Scheme, claims: list[tuple[int, dt.date, Decimal, Decimal]]) -> list[Decimal]:
+    """For each (person, period, due, wanted), the amount a new line may have: ``wanted``, less
+    whatever would take the person-period above what is due (zero: no line). The caller holds
+    the scheme's lock and makes the lines before letting it go."""
+    if not claims:
+        return []
+    periods_of = [c[1] for c in claims]
+    cover = _covered(scheme.pk, min(periods_of), max(periods_of), {c[0] for c in claims})
+    allowed = []
+    for wid, period, due, wanted in claims:
+        have = cover.get((wid, period), Decimal(0))
+        amount = max(min(wanted, due - have), Decimal(0))
+        cover[(wid, period)] = have + amount
+        allowed.append(amount)
+    return allowed
+
+
 # --- Batches ----------------------------------------------------------------------------------
 
 LINE_COLUMNS = [
@@ -442,13 +502,27 @@ def _generate(actor, scheme: Scheme, period: dt.date, progress) -> Batch:
     accounts = current_accounts(due) if not scheme.is_in_kind else {}
     items = {str(si.item): str(si.quantity) for si in scheme.items.select_related("item")} if scheme.is_in_kind else {}
     now = timezone.now()
-    lines = []
+    carried = _carry_failed(batch, scheme, rules, now)
+    payable = []
     for wid, d in due.items():
-        account = accounts.get(wid)
-        if account is None and not scheme.is_in_kind:
+        if accounts.get(wid) is None and not scheme.is_in_kind:
             left.append((wid, "no_account", _("No bank account on record")))
+        else:
+            payable.append((wid, d))
+    # What an arrears batch already paid or is paying for the period is not paid again.
+    allowed = _within_due(scheme, [(wid, period, d.amount, d.amount) for wid, d in payable])
+    lines = []
+    for (wid, d), amount in zip(payable, allowed, strict=True):
+        if amount <= 0:
+            left.append((wid, "covered", _("Already paid or being paid for this period in an arrears batch")))
             continue
-        bank, number, holder = account or ("", "", "")
+        words = d.words
+        if amount < d.amount:
+            words = _("%(words)s; ¥%(paid)s of it paid in an arrears batch") % {
+                "words": d.words,
+                "paid": d.amount - amount,
+            }
+        bank, number, holder = accounts.get(wid) or ("", "", "")
         lines.append(
             (
                 batch.pk,
@@ -456,10 +530,10 @@ def _generate(actor, scheme: Scheme, period: dt.date, progress) -> Batch:
                 wid,
                 period,
                 BatchKind.REGULAR,
-                d.amount,
+                amount,
                 d.level,
                 d.rule_id,
-                d.words,
+                words[:200],
                 bank,
                 number,
                 holder,
@@ -473,7 +547,6 @@ def _generate(actor, scheme: Scheme, period: dt.date, progress) -> Batch:
                 now,
             )
         )
-    carried = _carry_failed(batch, scheme, now)
     bulk.insert(BatchLine, LINE_COLUMNS, lines)
     bulk.insert(LeftOut, ["batch_id", "model_worker_id", "reason", "words"], ((batch.pk, *row) for row in left))
     _refresh_totals(batch)
@@ -486,18 +559,35 @@ def _generate(actor, scheme: Scheme, period: dt.date, progress) -> Batch:
     return batch
 
 
-def _carry_failed(batch: Batch, scheme: Scheme, now) -> int:
-    """Failed lines of earlier batches of the scheme come into this one (at the current account)."""
+def _carry_failed(batch: Batch, scheme: Scheme, rules, now) -> int:
+    """Failed lines of earlier batches of the scheme come into this one (at the current account),
+    for what is still due: a title revoked or a death entered since, or an arrears batch that
+    paid the period meanwhile, leaves less (or nothing) to carry."""
     failed = list(
         BatchLine.objects.filter(scheme=scheme, state=LineState.FAILED, kind=BatchKind.REGULAR)
         .exclude(batch=batch)
         .select_related("batch")
+        .order_by("period", "pk")
+    )
+    if not failed:
+        return 0
+    facts = entitlement.load_facts({line.model_worker_id for line in failed})
+
+    def due(line: BatchLine) -> Decimal:
+        f = facts.get(line.model_worker_id)
+        result = entitlement.evaluate(f, scheme, rules, line.period) if f else None
+        return result.amount if isinstance(result, entitlement.Due) else Decimal(0)
+
+    allowed = _within_due(scheme, [(line.model_worker_id, line.period, due(line), line.amount) for line in failed])
+    failed, amounts = (
+        [line for line, amount in zip(failed, allowed, strict=True) if amount > 0],
+        [amount for amount in allowed if amount > 0],
     )
     if not failed:
         return 0
     accounts = current_accounts({line.model_worker_id for line in failed})
     rows = []
-    for line in failed:
+    for line, amount in zip(failed, amounts, strict=True):
         bank, number, holder = accounts.get(line.model_worker_id, (line.bank, line.account_number, line.holder))
         rows.append(
             (
@@ -506,10 +596,14 @@ def _carry_failed(batch: Batch, scheme: Scheme, now) -> int:
                 line.model_worker_id,
                 line.period,
                 BatchKind.REGULAR,
-                line.amount,
+                amount,
                 line.level,
                 line.rule_id,
-                line.words,
+                (
+                    line.words
+                    if amount == line.amount
+                    else (_("%(words)s; ¥%(amount)s still owed") % {"words": line.words, "amount": amount})[:200]
+                ),
                 bank,
                 number,
                 holder,
@@ -599,7 +693,12 @@ def return_batch(*, actor, batch: Batch, reason: str) -> Batch:
 
 @transaction.atomic
 def approve_batch(*, actor, batch: Batch) -> Batch:
-    """Separation of duties: whoever prepared a batch may not approve it."""
+    """Separation of duties: whoever prepared a batch may not approve it — checked before the
+    state, so the preparer hears that (403), not that someone else got there first (409)."""
+    _require(actor, Perm.APPROVE_BATCHES)
+    prepared_by = Batch.objects.filter(pk=batch.pk).values_list("prepared_by_id", flat=True).first()
+    if prepared_by == getattr(actor, "pk", None):
+        raise DomainError(_("You prepared this batch, so someone else must approve it."), code="forbidden")
     batch, before = _transition(
         actor=actor,
         batch=batch,
@@ -608,8 +707,6 @@ def approve_batch(*, actor, batch: Batch) -> Batch:
         perm=Perm.APPROVE_BATCHES,
         step=_("approved"),
     )
-    if batch.prepared_by_id == getattr(actor, "pk", None):
-        raise DomainError(_("You prepared this batch, so someone else must approve it."), code="forbidden")
     batch.approved_by, batch.approved_at = actor, timezone.now()
     batch.save()
     record(actor=actor, action=AuditAction.UPDATE, obj=batch, changes={"state": [before, batch.state]})
@@ -834,17 +931,75 @@ def reverse_entry(*, actor, entry: LedgerEntry, reason: str) -> LedgerEntry:
 # --- Arrears ----------------------------------------------------------------------------------
 
 
-def generate_arrears(*, actor, scheme: Scheme, first: dt.date, last: dt.date) -> Batch | None:
+def arrears_until(scheme: Scheme, today: dt.date | None = None) -> dt.date:
+    """The last period arrears may take: the current period once its regular batch has been
+    paid (the difference of a raise back-dated after that), else the period before — the
+    period in progress is paid by its regular batch, not as arrears."""
+    today = today or timezone.localdate()
+    current = periods.start_of(today, scheme.period, scheme.one_off_date)
+    if scheme.period == SchemePeriod.ONE_OFF and current < today:
+        return current  # a one-off date that has passed has ended
+    paid = Batch.objects.filter(
+        scheme=scheme,
+        kind=BatchKind.REGULAR,
+        period=current,
+        state__in=[BatchState.PAID, BatchState.PARTLY_FAILED, BatchState.CLOSED],
+    ).exists()
+    if paid:
+        return current
+    before = current - dt.timedelta(days=1)
+    return before if scheme.period == SchemePeriod.ONE_OFF else periods.start_of(before, scheme.period)
+
+
+def _names(worker_ids, limit: int = 5) -> str:
+    names = list(ModelWorker.objects.filter(pk__in=list(worker_ids)[:limit]).values_list("name", flat=True))
+    return "、".join(names) + ("等" if len(worker_ids) > limit else "")
+
+
+def generate_arrears(
+    *, actor, scheme: Scheme, first: dt.date, last: dt.date, today: dt.date | None = None
+) -> Batch | None:
     """A 补发 batch for every person-period in the range owed more than was paid or is being
-    paid: after a raise back-dated, a retirement entered late, a failed or reversed payment."""
+    paid: after a raise back-dated, a retirement entered late, a failed or reversed payment.
+
+    The range ends at ``arrears_until``. A batch is made only when something can be paid:
+    ``None`` when nothing is owed; a DomainError naming them when the only people owed have no
+    bank account (a batch that is made lists them among the people left out)."""
     _require(actor, Perm.PREPARE_BATCHES)
     from gongjiang.benefits.reports import on_time_report
 
     with transaction.atomic():
-        scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)  # one arrears run at a time
+        scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)  # one line-making run at a time
+        until = arrears_until(scheme, today)
+        if last > until:
+            last = until
+        if last < first:
+            raise DomainError(
+                _(
+                    "%(p)s is paid by its regular batch. Arrears are for periods that have ended, or whose "
+                    "regular batch has been paid."
+                )
+                % {"p": scheme.period_label(first)},
+                code="conflict",
+            )
         report = on_time_report(scheme, first, last, rows=True, statuses=["missing", "short"])
         owed = [r for r in report.rows if r.owed > 0]
-        if not owed:
+        accounts = current_accounts({r.worker_id for r in owed}) if not scheme.is_in_kind else {}
+        # Nobody can be paid without an account: they stay owed, listed, for the next arrears run.
+        unpaid = sorted({r.worker_id for r in owed if r.worker_id not in accounts}) if not scheme.is_in_kind else []
+        owed = [r for r in owed if scheme.is_in_kind or r.worker_id in accounts]
+        allowed = _within_due(scheme, [(r.worker_id, r.period, r.due, r.owed) for r in owed])
+        payable = [(r, amount) for r, amount in zip(owed, allowed, strict=True) if amount > 0]
+        if not payable:
+            if unpaid:
+                raise DomainError(
+                    _(
+                        "%(n)s people are owed in these periods but have no bank account on record (%(names)s); "
+                        "no arrears batch was made. Record their accounts, then make the arrears again."
+                    )
+                    % {"n": len(unpaid), "names": _names(unpaid)},
+                    code="conflict",
+                )
             return None
         batch = Batch.objects.create(
             scheme=scheme,
@@ -852,21 +1007,16 @@ def generate_arrears(*, actor, scheme: Scheme, first: dt.date, last: dt.date) ->
             period=None,
             prepared_by=actor,
             title=_("Arrears of %(s)s, %(a)s to %(b)s")
-            % {"s": scheme.name, "a": scheme.period_label(first), "b": scheme.period_label(last)},
+            % {"s": scheme.name, "a": scheme.period_label(report.first), "b": scheme.period_label(last)},
         )
-        accounts = current_accounts({r.worker_id for r in owed}) if not scheme.is_in_kind else {}
-        if not scheme.is_in_kind:
-            # Nobody can be paid without an account: they stay owed, listed, for the next arrears run.
-            unpaid = sorted({r.worker_id for r in owed if r.worker_id not in accounts})
-            bulk.insert(
-                LeftOut,
-                ["batch_id", "model_worker_id", "reason", "words"],
-                ((batch.pk, wid, "no_account", _("No bank account on record")) for wid in unpaid),
-            )
-            owed = [r for r in owed if r.worker_id in accounts]
+        bulk.insert(
+            LeftOut,
+            ["batch_id", "model_worker_id", "reason", "words"],
+            ((batch.pk, wid, "no_account", _("No bank account on record")) for wid in unpaid),
+        )
         now = timezone.now()
         rows = []
-        for r in owed:
+        for r, amount in payable:
             bank, number, holder = accounts.get(r.worker_id, ("", "", ""))
             words = _("Arrears: due %(due)s, paid %(paid)s") % {"due": r.due, "paid": r.paid + r.pending}
             rows.append(
@@ -876,7 +1026,7 @@ def generate_arrears(*, actor, scheme: Scheme, first: dt.date, last: dt.date) ->
                     r.worker_id,
                     r.period,
                     BatchKind.ARREARS,
-                    r.owed,
+                    amount,
                     r.level,
                     r.rule_id,
                     f"{words} · {r.words}"[:200],
@@ -895,8 +1045,8 @@ def generate_arrears(*, actor, scheme: Scheme, first: dt.date, last: dt.date) ->
             )
         bulk.insert(BatchLine, LINE_COLUMNS, rows)
         # A failed payment now owed through the arrears is not carried again into a regular batch.
-        owed_keys = {(r.worker_id, r.period) for r in owed}
-        failed = BatchLine.objects.filter(scheme=scheme, state=LineState.FAILED, period__range=(first, last))
+        owed_keys = {(r.worker_id, r.period) for r, _amount in payable}
+        failed = BatchLine.objects.filter(scheme=scheme, state=LineState.FAILED, period__range=(report.first, last))
         carried = [
             (pk, batch_id)
             for pk, batch_id, wid, p in failed.values_list("pk", "batch_id", "model_worker_id", "period")

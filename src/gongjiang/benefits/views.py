@@ -450,10 +450,21 @@ def arrears(request):
         messages.error(request, _("Choose the scheme and periods."))
         return redirect("benefits:report")
     scheme, first, last = _report_span(form.cleaned_data)
-    batch = services.generate_arrears(actor=request.user, scheme=scheme, first=first, last=last)
+    back = f"{reverse('benefits:report')}?{request.POST.urlencode()}"
+    if first <= services.arrears_until(scheme) < last:
+        messages.info(
+            request,
+            _("%(p)s is not included: it is paid by its regular batch, which has not been paid yet.")
+            % {"p": scheme.period_label(last)},
+        )
+    try:
+        batch = services.generate_arrears(actor=request.user, scheme=scheme, first=first, last=last)
+    except DomainError as e:
+        messages.error(request, e.message)
+        return redirect(back)
     if batch is None:
         messages.info(request, _("Nothing is owed in these periods."))
-        return redirect(f"{reverse('benefits:report')}?{request.POST.urlencode()}")
+        return redirect(back)
     messages.success(request, _("An arrears batch of %(n)s lines has been made.") % {"n": batch.line_count})
     return redirect(batch)
 

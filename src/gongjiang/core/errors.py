@@ -1,4 +1,5 @@
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 
 class DomainError(Exception):
@@ -10,3 +11,18 @@ class DomainError(Exception):
         self.message = message
         self.code = code
         self.field = field
+
+
+def is_unavailable(exc: BaseException | None) -> bool:
+    """The database could not be reached, or the connection broke (a restart, a network cut):
+    the request's work was rolled back unless it had already committed."""
+    from django.db.utils import InterfaceError, OperationalError
+
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+RETRY_AFTER = "5"  # seconds: long enough for the connection pool to reconnect
+UNAVAILABLE = gettext_lazy("The database cannot be reached just now. Wait a moment and try again.")
+FAILED = gettext_lazy(
+    "Something went wrong on the server; the error has been logged. Try again, or tell the administrator."
+)

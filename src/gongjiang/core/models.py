@@ -11,6 +11,8 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Finished")
     FAILED = "failed", _("Failed")
+    # The worker running it stopped (killed, machine restarted): nothing of it was kept.
+    INTERRUPTED = "interrupted", _("Interrupted, can be retried")
 
 
 class Job(models.Model):
@@ -18,7 +20,8 @@ class Job(models.Model):
 
     The task itself runs through Django's tasks API (django-tasks, database backend); this
     row is what the page polls, so progress survives a worker restart and is scoped to its
-    owner.
+    owner. ``worker`` and ``heartbeat_at`` are its lease: a job whose worker is gone is seen
+    as interrupted (``core.jobs.sweep``), and a retry is a new job (``retried_as``).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -28,7 +31,7 @@ class Job(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    status = models.CharField(max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED)
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)
@@ -36,12 +39,19 @@ class Job(models.Model):
     result = models.JSONField(default=dict, blank=True)
     result_file = models.FileField(upload_to="jobs/", blank=True)
     result_name = models.CharField(max_length=200, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)  # the django-tasks result
+    worker = models.CharField(max_length=200, blank=True)  # host:pid:start of the process running it
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    retried_as = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retry_of")
 
     class Meta:
         verbose_name = _("background job")
         verbose_name_plural = _("background jobs")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["created_by", "created_at"], name="job_owner")]
+        indexes = [
+            models.Index(fields=["created_by", "created_at"], name="job_owner"),
+            models.Index(fields=["status"], name="job_status", condition=models.Q(status__in=["queued", "running"])),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -59,4 +69,4 @@ class Job(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+        return self.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.INTERRUPTED)

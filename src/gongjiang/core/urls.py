@@ -6,4 +6,5 @@ app_name = "core"
 urlpatterns = [
     path("<uuid:pk>/", views.job, name="job"),
     path("<uuid:pk>/download/", views.job_download, name="job_download"),
+    path("<uuid:pk>/retry/", views.job_retry, name="job_retry"),
 ]

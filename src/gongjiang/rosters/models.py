@@ -14,6 +14,8 @@ class ImportStatus(models.TextChoices):
     APPLIED = "applied", _("Applied")
     UNDONE = "undone", _("Undone")
     CANCELLED = "cancelled", _("Cancelled")
+    # The worker reading or applying it stopped; nothing of that run was kept.
+    INTERRUPTED = "interrupted", _("Interrupted, can be retried")
 
 
 class RowAction(models.TextChoices):

@@ -486,11 +486,30 @@ def confirm(*, actor, ri: RosterImport, decisions: dict[int, str]) -> RosterImpo
 @transaction.atomic
 def cancel(*, actor, ri: RosterImport) -> None:
     _require_own(actor, ri)
-    if ri.status not in (ImportStatus.PARSED, ImportStatus.FAILED, ImportStatus.UPLOADED):
+    ri = RosterImport.objects.select_for_update().get(pk=ri.pk)
+    if ri.status not in (ImportStatus.PARSED, ImportStatus.FAILED, ImportStatus.UPLOADED, ImportStatus.INTERRUPTED):
         raise DomainError(_("Only an import that was not applied can be cancelled."), code="conflict")
     ri.status = ImportStatus.CANCELLED
     ri.save(update_fields=["status"])
     record(actor=actor, action=AuditAction.IMPORT, obj=ri, detail={"step": "cancel"})
+
+
+@transaction.atomic
+def resume(*, actor, ri: RosterImport) -> str:
+    """An interrupted import goes back to the step its worker did not finish: ``"parse"``
+    (reading the file) or ``"apply"``. The caller starts that step again as a new job."""
+    _require_own(actor, ri)
+    ri = RosterImport.objects.select_for_update().get(pk=ri.pk)
+    if ri.status != ImportStatus.INTERRUPTED:
+        raise DomainError(_("Only an interrupted import can be retried."), code="conflict")
+    step = "apply" if ri.job_id and ri.job.kind == "roster_apply" else "parse"
+    ri.status = ImportStatus.APPLYING if step == "apply" else ImportStatus.UPLOADED
+    ri.message = ""
+    if step == "apply" and actor is not None:
+        ri.applied_by = actor
+    ri.save(update_fields=["status", "message", "applied_by"])
+    record(actor=actor, action=AuditAction.IMPORT, obj=ri, detail={"step": "retry", "retried": step})
+    return step
 
 
 # --- Applying ---------------------------------------------------------------------------------
@@ -505,15 +524,20 @@ def _decisions(ri: RosterImport) -> dict[int, str]:
     )
 
 
-def apply(ri: RosterImport, *, actor=None, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
-    """Carry out the plan against the archive as it is now, in one transaction."""
+def apply(
+    ri: RosterImport, *, actor=None, progress: Callable[[int, int], None] | None = None, attempt=None
+) -> dict[str, int]:
+    """Carry out the plan against the archive as it is now, in one transaction.
+
+    ``attempt`` is the job applying it: only the import's current job may (a job retried after
+    its worker was thought gone must not apply the import a second time)."""
     actor = actor or ri.applied_by or ri.created_by
     drafts = stored_drafts(ri)
     if progress:
         progress(len(drafts), 3 * len(drafts) + 1)
     with transaction.atomic():
         ri = RosterImport.objects.select_for_update().get(pk=ri.pk)
-        if ri.status != ImportStatus.APPLYING:
+        if ri.status != ImportStatus.APPLYING or (attempt is not None and ri.job_id != attempt):
             raise DomainError(_("This import is not being applied."), code="conflict")
         plan = planner.plan_rows(
             actor=actor,

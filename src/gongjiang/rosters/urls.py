@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/remap/", views.remap, name="remap"),
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
     path("<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("<int:pk>/retry/", views.retry, name="retry"),
     path("<int:pk>/undo/", views.undo, name="undo"),
     path("<int:pk>/errors.xlsx", views.errors, name="errors"),
     path("<int:pk>/original/", views.original, name="original"),

@@ -11,10 +11,12 @@ from django.views.decorators.http import require_POST
 from gongjiang.accounts.audit import record, record_read
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.permissions import Perm
+from gongjiang.core import jobs
 from gongjiang.core.decorators import perm_required, section
 from gongjiang.core.downloads import file_download
 from gongjiang.core.errors import DomainError
 from gongjiang.core.forms import apply_errors
+from gongjiang.core.models import JobStatus
 from gongjiang.core.pagination import KeysetPaginator
 from gongjiang.rosters import services, tasks, template
 from gongjiang.rosters.columns import FIELDS
@@ -22,6 +24,7 @@ from gongjiang.rosters.forms import MappingForm, UploadForm
 from gongjiang.rosters.models import Decision, ImportMapping, ImportRow, ImportStatus, RowAction, SheetState
 from gongjiang.rosters.preview import Previewer
 
+BUSY = (ImportStatus.UPLOADED, ImportStatus.PARSING, ImportStatus.APPLYING)
 SHOWN = [RowAction.REJECT, RowAction.CANDIDATE, RowAction.NEW, RowAction.UPDATE, RowAction.UNCHANGED, RowAction.SKIP]
 
 
@@ -63,6 +66,8 @@ def index(request):
 @section("rosters")
 def detail(request, pk: int):
     ri = _import(request, pk)
+    if ri.status in BUSY and ri.job_id and jobs.check(ri.job).status == JobStatus.INTERRUPTED:
+        ri = _import(request, pk)  # its worker is gone: the import is back in the user's hands
     show = request.GET.get("show") or (RowAction.REJECT if ri.counts.get(RowAction.REJECT) else RowAction.NEW)
     if show not in RowAction.values:
         show = RowAction.REJECT
@@ -99,7 +104,7 @@ def detail(request, pk: int):
             "base_query": f"show={show}",
             "sheets": _sheets(ri),
             "several_sheets": len(services.sheets_read(ri)) > 1,
-            "busy": ri.status in (ImportStatus.UPLOADED, ImportStatus.PARSING, ImportStatus.APPLYING),
+            "busy": ri.status in BUSY,
         },
     )
 
@@ -168,6 +173,17 @@ def confirm(request, pk: int):
         messages.error(request, e.message)
         return redirect(ri)
     tasks.start_apply(actor=request.user, ri=ri)
+    return redirect(ri)
+
+
+@require_POST
+@perm_required(Perm.EDIT_RECORDS)
+def retry(request, pk: int):
+    ri = _import(request, pk)
+    try:
+        tasks.retry(actor=request.user, ri=ri)
+    except DomainError as e:
+        messages.error(request, e.message)
     return redirect(ri)
 
 

@@ -561,6 +561,7 @@ class JobOut(Schema):
     message: str
     result: dict
     download: str | None
+    retried_as: str | None  # an interrupted job run again: the new job
 
 
 def job_out(job: Job) -> dict:
@@ -575,6 +576,7 @@ def job_out(job: Job) -> dict:
         "message": job.message,
         "result": job.result or {},
         "download": f"/api/v1/jobs/{job.pk}/file" if job.result_file else None,
+        "retried_as": str(job.retried_as_id) if job.retried_as_id else None,
     }
 
 
@@ -609,9 +611,30 @@ def _job(request, job_id: str) -> Job:
     return job
 
 
-@router.get("/jobs/{uuid:job_id}", response={200: JobOut, **ERRORS}, summary="后台任务的进度与结果", tags=["后台任务"])
+@router.get(
+    "/jobs/{uuid:job_id}",
+    response={200: JobOut, **ERRORS},
+    summary="后台任务的进度与结果",
+    description="status：queued 等待、running 进行中、done 完成、failed 失败、"
+    "interrupted 已中断（执行它的任务进程已停止，本次运行的结果未保存），可重试。",
+    tags=["后台任务"],
+)
 def job(request, job_id: str):
-    return job_out(_job(request, str(job_id)))
+    from gongjiang.core import jobs
+
+    return job_out(jobs.check(_job(request, str(job_id))))
+
+
+@router.post(
+    "/jobs/{uuid:job_id}/retry",
+    response={200: JobOut, **WRITE_ERRORS},
+    summary="重试已中断的任务（返回新的任务；重复提交返回同一个新任务）",
+    tags=["后台任务"],
+)
+def job_retry(request, job_id: str):
+    from gongjiang.core import jobs
+
+    return job_out(jobs.retry(actor=request.user, job=_job(request, str(job_id))))
 
 
 @router.get(

@@ -629,7 +629,9 @@ class ArrearsIn(Schema):
 @router.post(
     "/schemes/{int:scheme_id}/arrears",
     response={201: BatchOut, 204: None, **WRITE_ERRORS},
-    summary="为欠发的人·期生成补发批次（没有欠发时返回 204）",
+    summary="为欠发的人·期生成补发批次（没有欠发时返回 204；应补发的人都没有银行账户时返回 409 并列出姓名）",
+    description="补发只针对已结束的期间，或常规批次已发放的期间：进行中的当期由常规批次发放，不列入补发。"
+    "同一人·期的常规、补发和结转明细合计从不超过应发金额，重复提交不会重复发放。",
 )
 def arrears(request, scheme_id: int, payload: ArrearsIn):
     if payload.last < payload.first:

@@ -18,7 +18,9 @@ from gongjiang.accounts.permissions import Perm
 from gongjiang.api.common import ERRORS, WRITE_ERRORS, Page, logged_read, page
 from gongjiang.api.routers.archive import JobOut, job_out
 from gongjiang.archive.forms import unions_for
+from gongjiang.core import jobs
 from gongjiang.core.downloads import file_download
+from gongjiang.core.models import JobStatus
 from gongjiang.rosters import services, tasks
 from gongjiang.rosters.models import ImportRow, RosterImport, RowAction, SheetState
 from gongjiang.rosters.preview import Previewer
@@ -149,7 +151,10 @@ def imports(request, cursor: str = "", limit: int = 50):
 
 @router.get("/rosters/{int:import_id}", response={200: ImportOut, **ERRORS}, summary="一次导入：状态、进度与各类行数")
 def roster_import(request, import_id: int):
-    return import_out(_import(request, import_id))
+    ri = _import(request, import_id)
+    if ri.job_id and jobs.check(ri.job).status == JobStatus.INTERRUPTED:
+        ri = _import(request, import_id)  # its worker is gone: interrupted, can be retried
+    return import_out(ri)
 
 
 class RowOut(Schema):
@@ -231,6 +236,16 @@ def confirm(request, import_id: int, payload: ConfirmIn):
     decisions = {int(k): v for k, v in payload.decisions.items()}
     ri = services.confirm(actor=request.user, ri=ri, decisions=decisions)
     tasks.start_apply(actor=request.user, ri=ri)
+    return import_out(_import(request, import_id))
+
+
+@router.post(
+    "/rosters/{int:import_id}/retry",
+    response={200: ImportOut, **WRITE_ERRORS},
+    summary="重试已中断的导入（执行它的任务进程停止时未做任何修改；重试只执行一次）",
+)
+def retry(request, import_id: int):
+    tasks.retry(actor=request.user, ri=_import(request, import_id))
     return import_out(_import(request, import_id))
 
 
