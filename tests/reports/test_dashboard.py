@@ -1,38 +1,14 @@
 import datetime as dt
 
-import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from gongjiang.accounts.models import Organisation, User
+from gongjiang.accounts.models import Organisation
 from gongjiang.archive import services
 from gongjiang.archive.enums import HonourKind, Level, Status
 from gongjiang.archive.models import Honour, ModelWorker
 from gongjiang.reports import stats
 from tests.factories import ModelWorkerFactory
-
-
-@pytest.fixture
-def demo(db):
-    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
-def test_the_demo_reproduces_the_article_on_the_dashboard(client, demo):
-    client.force_login(User.objects.get(username="admin"))
-    response = client.get("/reports/")
-    body = response.content.decode()
-    headline = response.context["d"].headline
-    assert (headline.national, headline.provincial, headline.municipal, headline.municipal_and_above) == (
-        19,
-        483,
-        783,
-        1285,
-    )
-    assert (
-        "市以上劳模 <strong>1,285</strong> 人（其中：全国劳模 <strong>19</strong> 人；省（部）级劳模 "
-        "<strong>483</strong> 人；市级劳模 <strong>783</strong> 人）"
-    ) in body
 
 
 def test_each_person_counts_once_at_their_highest_level(staff_user, union_a):
