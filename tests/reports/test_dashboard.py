@@ -48,6 +48,26 @@ def test_counts_as_of_a_past_date_use_the_honours_held_then(staff_user, union_a)
     assert stats.dashboard(staff_user, dt.date(2000, 1, 1)).headline.municipal_and_above == 0
 
 
+def test_as_of_a_past_date_people_first_honoured_later_are_not_yet_counted(staff_user, union_a):
+    earlier = ModelWorkerFactory(union=union_a)
+    later = ModelWorkerFactory(union=union_a)
+    for worker, level, year in (
+        (earlier, Level.DISTRICT, 2015),
+        (earlier, Level.MUNICIPAL, 2019),
+        (later, Level.MUNICIPAL, 2019),
+    ):
+        services.add_honour(
+            actor=staff_user,
+            worker=worker,
+            data={"title": "劳模", "kind": HonourKind.MODEL_WORKER, "level": level, "year": year},
+        )
+    in_2016 = stats.dashboard(staff_user, dt.date(2016, 12, 31))
+    assert (in_2016.total_records, in_2016.headline.district, in_2016.headline.municipal) == (1, 1, 0)
+    assert sum(levels.get(Level.NONE, 0) for levels in in_2016.by_status.values()) == 0
+    in_2020 = stats.dashboard(staff_user, dt.date(2020, 1, 1))
+    assert (in_2020.total_records, in_2020.headline.municipal) == (2, 2)
+
+
 def test_archived_people_are_left_out(staff_user, union_a):
     worker = ModelWorkerFactory(union=union_a, with_level=Level.NATIONAL)
     services.archive_model_worker(actor=staff_user, worker=worker, reason="重复")
