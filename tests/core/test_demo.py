@@ -75,6 +75,10 @@ def test_as_of_2016_12_31_the_dashboard_states_the_articles_sentence(demo, clien
     response = client.get("/reports/", {"as_of": "2016-12-31"})
     h = response.context["d"].headline
     assert (h.national, h.provincial, h.municipal, h.municipal_and_above) == (19, 483, 783, 1285)
+    # Of those honoured since, 43 held a district title then and 9 a May Day medal only; the
+    # others were not yet honoured, and not yet in the archive.
+    none = sum(levels.get(Level.NONE, 0) for levels in response.context["d"].by_status.values())
+    assert (h.district, none, response.context["d"].total_records) == (43, 9, 1337)
     assert ARTICLE in response.content.decode()
     api = ApiClient(client, token_for(User.objects.get(username="staff")))
     body = api.get("/stats/dashboard?as_of=2016-12-31").json()
