@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from gongjiang.accounts.models import User
-from gongjiang.archive.enums import Status
+from gongjiang.archive.enums import Level, Status
 from gongjiang.archive.models import HardshipFile, Honour, ModelWorker
 from gongjiang.benefits import reports
 from gongjiang.benefits.enums import BatchState, SchemeKind
