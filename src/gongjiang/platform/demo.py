@@ -204,8 +204,10 @@ def populate(
     leaders = _leaders(600)
     if leader_record is not None:
         leaders = [p for p in leaders if p.pk == leader_record.pk] + [p for p in leaders if p.pk != leader_record.pk]
+    # A studio or star post is led by a model worker: the first year's thirteen, and one for each after.
     needed = sum(s + p for year, (s, p, _b) in AWARDS.items() if year <= today.year)
-    if sum(1 for p in leaders if p.since is not None and p.since <= START) < 13 or len(leaders) < needed:
+    starters = sum(AWARDS[START][:2])
+    if sum(1 for p in leaders if p.since is not None and p.since <= START) < starters or len(leaders) < needed:
         return False  # an archive this small cannot staff the article's platform
     others = list(
         ModelWorker.objects.filter(status=Status.WORKING, archived_at__isnull=True)
@@ -585,10 +587,9 @@ class _Story:
         self._results(everything, spans)
         self._applications()
 
-    def _held(self, spans: list[TierSpan]) -> tuple[dt.date, dt.date]:
-        """From the first plaque to the last day one was held (today, if still held)."""
-        last = spans[-1].ends_on or self.today
-        return spans[0].starts_on, min(last, self.today)
+    def _last_held(self, spans: list[TierSpan]) -> dt.date:
+        """The last day the unit held a plaque (today, if it still does)."""
+        return min(spans[-1].ends_on or self.today, self.today)
 
     def _meetings(self, units: list[Unit], spans: dict) -> None:
         rng, rows = self.rng, []
@@ -596,7 +597,7 @@ class _Story:
             if unit.pk not in spans or all(s.tier == Tier.STANDARD_BEARER for s in spans[unit.pk]):
                 continue
             first = next(s.starts_on for s in spans[unit.pk] if s.tier != Tier.STANDARD_BEARER)
-            _start, end = self._held(spans[unit.pk])
+            end = self._last_held(spans[unit.pk])
             day = first + dt.timedelta(days=20)
             while day < end:
                 rows.append(
