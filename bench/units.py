@@ -71,7 +71,7 @@ def build(n_units: int, n_achievements: int, rng: random.Random) -> dict:
     call_command("migrate", verbosity=0)
     account_demo.ensure_organisations()
     archive_demo.generate(max(20_000, n_units * 2))
-    call_command("demo", stdout=StringIO())  # users; the platform demo adds its ~50 units
+    call_command("demo", stdout=StringIO())  # users; the platform demo adds its ~110 units (2014 to today)
     staff = User.objects.get(username="staff")
     leaders = list(
         ModelWorker.objects.filter(highest_level__lte=Level.MUNICIPAL).values_list("pk", "union_id", "name")[:n_units]

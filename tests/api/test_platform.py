@@ -15,7 +15,6 @@ from gongjiang.api.routers.platform import router
 from gongjiang.archive.enums import Level
 from gongjiang.platform.enums import CaseKind, Have, Tier
 from gongjiang.platform.models import Allocation, Case, Evaluation, Unit
-from tests.api.conftest import ApiClient, token_for
 from tests.factories import ModelWorkerFactory
 from tests.platform.conftest import apply, established, points_for, run_round
 
@@ -780,26 +779,18 @@ def test_a_plan_with_an_unknown_weight_is_refused_before_the_service(api_for, st
     assert list(response.json()["fields"]) == ["tier_weights.gold.[key]"]
 
 
-def test_the_demo_states_the_articles_sentences_on_the_page_and_in_the_api(client, db):
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    from gongjiang.accounts.models import User
-
-    call_command("demo", stdout=StringIO())
-    staff = User.objects.get(username="staff")
-    body = ApiClient(client, token_for(staff)).get("/stats/platform").json()
-    assert (body["studios"], body["star_posts"], body["standard_bearers"]) == (9, 14, 23)
-    assert body["sentence"] == "全区已建立 9 个工作室、14 个星级示范岗和 23 个标兵。"
-    assert body["results_sentence"] == (
-        "各工作室、星级示范岗主持或完成各级课题 32 项，完成自主开发新产品、技术 32 项，"
-        "获得各类科技奖项 51 项，获得集体、个人荣誉 211 次。"
-    )
-    client.force_login(staff)
-    page = client.get("/platform/").content.decode()
-    assert body["sentence"] in page
-    assert body["results_sentence"] in page
+def test_the_platform_statistics_at_the_end_of_a_past_year(api_for, staff_user, units):
+    api = api_for(staff_user)
+    before = api.get("/stats/platform?year=2022").json()
+    assert (before["year"], before["studios"], before["star_posts"], before["standard_bearers"]) == (2022, 0, 0, 0)
+    assert before["sentence"] == "全区已建立 0 个工作室、0 个星级示范岗和 0 个标兵。"
+    after = api.get("/stats/platform?year=2023&results_from=2023&results_to=2023").json()
+    assert (after["year"], after["results_from"], after["results_to"]) == (2023, 2023, 2023)
+    assert (after["studios"], after["star_posts"], after["standard_bearers"]) == (1, 1, 2)
+    today = api.get("/stats/platform").json()
+    assert (today["year"], today["results_to"]) == (None, None)
+    wrong = api.get("/stats/platform?year=99999")
+    assert (wrong.status_code, list(wrong.json()["fields"])) == (422, ["year"])
 
 
 def test_a_unit_whose_plaque_was_removed_has_no_certificate_to_print(api_for, client, staff_user, units):

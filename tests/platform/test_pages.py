@@ -60,6 +60,28 @@ def test_anonymous_users_are_sent_to_log_in(client):
     assert "/accounts/login/" in response["Location"]
 
 
+def test_the_overview_shows_the_end_of_a_past_year_with_the_results_of_chosen_years(client, staff_user, studio):
+    Achievement.objects.create(
+        unit=studio, kind=AchievementKind.PRODUCT, title="新工装", year=2024, created_by=staff_user
+    )
+    Achievement.objects.create(
+        unit=studio, kind=AchievementKind.PRODUCT, title="新工艺", year=2025, created_by=staff_user
+    )
+    client.force_login(staff_user)
+    page = client.get(reverse("platform:overview"), {"year": 2024, "results_from": 2024, "results_to": 2024})
+    body = page.content.decode()
+    assert "2024 年底；成果统计为 2024—2024 年" in body
+    assert "全区已建立 1 个工作室、0 个星级示范岗和 0 个标兵。" in body
+    assert "完成自主开发新产品、技术 1 项" in body
+    assert 'id="attention"' not in body  # what needs attention is today's, not 2024's
+    assert f"{reverse('platform:chart')}?year=2024" in body
+    today = client.get(reverse("platform:overview")).content.decode()
+    assert "完成自主开发新产品、技术 2 项" in today
+    assert 'id="attention"' in today
+    # A year not over, or out of range, shows today.
+    assert "成果统计为历年累计" in client.get(reverse("platform:overview"), {"year": "abc"}).content.decode()
+
+
 def test_apply_review_award_through_the_pages_then_the_plaque_pdf_speaks_chinese(
     client, staff_user, union_a, union_user
 ):

@@ -453,6 +453,43 @@ def test_units_by_year_counts_the_plaques_held_at_each_year_end(staff_user, revi
     assert progress.percents == {Tier.STANDARD_BEARER: 100, Tier.STAR_POST: 50, Tier.STUDIO: 0}
 
 
+def test_the_overview_at_the_end_of_a_past_year_counts_the_plaques_then_and_the_years_results(
+    staff_user, reviewers, union_a, municipal_worker
+):
+    promoted = established(staff_user, union=union_a, name="标兵", on=dt.date(2022, 3, 1))
+    studio = established(
+        staff_user, union=union_a, tier=Tier.STUDIO, leader=municipal_worker, name="工作室", on=dt.date(2022, 6, 1)
+    )
+    established(staff_user, union=union_a, tier=Tier.STAR_POST, name="后来的示范岗", on=dt.date(2024, 4, 1))
+    run_round(staff_user, reviewers, year=2022, totals={promoted: [95, 95], studio: [85, 85]})
+    run_round(staff_user, reviewers, year=2023, totals={promoted: [95, 95], studio: [85, 85]})
+    evaluation.decide_case(
+        actor=staff_user, case=Case.objects.get(unit=promoted), accept=True, reason="连续优秀", on=dt.date(2024, 1, 5)
+    )
+    for year, kind in ((2022, AchievementKind.PRODUCT), (2023, AchievementKind.PRODUCT), (2024, AchievementKind.AWARD)):
+        achievement(staff_user, studio, kind, year=year)
+    Target.objects.create(name="十四五", first_year=2021, last_year=2025, studios=2, star_posts=4, standard_bearers=4)
+    Target.objects.create(name="十五五", first_year=2026, last_year=2030, studios=3, star_posts=6, standard_bearers=6)
+    today = dt.date(2026, 6, 1)
+
+    at_2023 = selectors.overview(today, year=2023)
+    # The plaques held on 31 December 2023 — the standard-bearer not yet promoted, no star post yet.
+    assert at_2023["counts"] == {Tier.STANDARD_BEARER: 1, Tier.STAR_POST: 0, Tier.STUDIO: 1}
+    assert at_2023["sentence"] == "全区已建立 1 个工作室、0 个星级示范岗和 1 个标兵。"
+    assert (at_2023["year"], at_2023["results"]["products"], at_2023["results"]["awards"]) == (2023, 2, 0)
+    assert sorted(at_2023["years"]) == [2022, 2023]
+    assert at_2023["progress"].target.name == "十四五"
+    only_2023 = selectors.overview(today, year=2023, results_from=2023, results_to=2023)["results"]
+    assert (only_2023["products"], only_2023["awards"]) == (1, 0)
+    now = selectors.overview(today)
+    assert now["year"] is None
+    assert now["counts"] == {Tier.STANDARD_BEARER: 0, Tier.STAR_POST: 2, Tier.STUDIO: 1}
+    assert (now["results"]["products"], now["results"]["awards"]) == (2, 1)
+    assert now["progress"].target.name == "十五五"
+    # This year is not over: asking for it shows today.
+    assert selectors.overview(today, year=2026)["year"] is None
+
+
 def test_a_studio_leader_reads_a_team_members_record_but_not_their_private_matters(
     client, staff_user, union_a, make_user, municipal_worker
 ):

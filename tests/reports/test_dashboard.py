@@ -1,38 +1,14 @@
 import datetime as dt
 
-import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from gongjiang.accounts.models import Organisation, User
+from gongjiang.accounts.models import Organisation
 from gongjiang.archive import services
 from gongjiang.archive.enums import HonourKind, Level, Status
 from gongjiang.archive.models import Honour, ModelWorker
 from gongjiang.reports import stats
 from tests.factories import ModelWorkerFactory
-
-
-@pytest.fixture
-def demo(db):
-    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
-def test_the_demo_reproduces_the_article_on_the_dashboard(client, demo):
-    client.force_login(User.objects.get(username="admin"))
-    response = client.get("/reports/")
-    body = response.content.decode()
-    headline = response.context["d"].headline
-    assert (headline.national, headline.provincial, headline.municipal, headline.municipal_and_above) == (
-        19,
-        483,
-        783,
-        1285,
-    )
-    assert (
-        "市以上劳模 <strong>1,285</strong> 人（其中：全国劳模 <strong>19</strong> 人；省（部）级劳模 "
-        "<strong>483</strong> 人；市级劳模 <strong>783</strong> 人）"
-    ) in body
 
 
 def test_each_person_counts_once_at_their_highest_level(staff_user, union_a):
@@ -70,6 +46,26 @@ def test_counts_as_of_a_past_date_use_the_honours_held_then(staff_user, union_a)
     today = stats.dashboard(staff_user)
     assert (today.headline.national, today.headline.municipal) == (0, 1)
     assert stats.dashboard(staff_user, dt.date(2000, 1, 1)).headline.municipal_and_above == 0
+
+
+def test_as_of_a_past_date_people_first_honoured_later_are_not_yet_counted(staff_user, union_a):
+    earlier = ModelWorkerFactory(union=union_a)
+    later = ModelWorkerFactory(union=union_a)
+    for worker, level, year in (
+        (earlier, Level.DISTRICT, 2015),
+        (earlier, Level.MUNICIPAL, 2019),
+        (later, Level.MUNICIPAL, 2019),
+    ):
+        services.add_honour(
+            actor=staff_user,
+            worker=worker,
+            data={"title": "劳模", "kind": HonourKind.MODEL_WORKER, "level": level, "year": year},
+        )
+    in_2016 = stats.dashboard(staff_user, dt.date(2016, 12, 31))
+    assert (in_2016.total_records, in_2016.headline.district, in_2016.headline.municipal) == (1, 1, 0)
+    assert sum(levels.get(Level.NONE, 0) for levels in in_2016.by_status.values()) == 0
+    in_2020 = stats.dashboard(staff_user, dt.date(2020, 1, 1))
+    assert (in_2020.total_records, in_2020.headline.municipal) == (2, 2)
 
 
 def test_archived_people_are_left_out(staff_user, union_a):

@@ -1,6 +1,10 @@
-"""Demo treatment: the four schemes of the seed article, bank accounts, and 2026 so far —
+"""Demo treatment: the four schemes of the seed article, bank accounts, and this year so far —
 paid through the real services, with the gaps a federation meets (a standard raised back to
-January after two months were paid, failed payments, a batch waiting for approval)."""
+January after two months were paid, failed payments, a batch waiting for approval).
+
+The federation began keeping its ledger in this system this year: each scheme says so
+(``ledger_from``), and earlier years, paid from spreadsheets, are neither in the ledger nor
+checked by the 按时足额 report."""
 
 from __future__ import annotations
 
@@ -31,20 +35,22 @@ def populate(*, preparer, approver, today: dt.date) -> bool:
     if Scheme.objects.exists():
         return False
     with transaction.atomic():
-        schemes = _schemes(preparer)
+        schemes = _schemes(preparer, today)
         if ModelWorker.objects.count() > MAX_PEOPLE:
             return True
-        _accounts(preparer)
+        _accounts(preparer, today)
         _history(schemes, preparer, approver, today)
     return True
 
 
-# The federation began keeping the ledger in this system this year; earlier years were paid
-# from spreadsheets (the demo has no history before it).
-LEDGER_FROM = dt.date(2026, 1, 1)
+def ledger_from(today: dt.date) -> dt.date:
+    return dt.date(today.year, 1, 1)
 
 
-def _schemes(actor) -> dict[str, Scheme]:
+def _schemes(actor, today: dt.date) -> dict[str, Scheme]:
+    start = ledger_from(today)
+    # The standards in force since 2016 (since the year before, for a demo that ends earlier).
+    since = min(2016, today.year - 1)
     allowance = services.save_scheme(
         actor=actor,
         data={
@@ -52,7 +58,7 @@ def _schemes(actor) -> dict[str, Scheme]:
             "kind": SchemeKind.HONOUR_ALLOWANCE,
             "period": SchemePeriod.MONTHLY,
             "purpose": "劳模荣誉津贴",
-            "ledger_from": LEDGER_FROM,
+            "ledger_from": start,
             "description": "离退休劳模按月发放，按最高级别称号计发，1990 年前获得称号另加补贴。",
         },
     )
@@ -60,8 +66,8 @@ def _schemes(actor) -> dict[str, Scheme]:
         actor=actor,
         scheme=allowance,
         data={
-            "label": "2016 年标准",
-            "effective_from": dt.date(2016, 1, 1),
+            "label": f"{since} 年标准",
+            "effective_from": dt.date(since, 1, 1),
             "statuses": [Status.RETIRED],
             "levels": [1, 2, 3],
             "amounts": {"1": "300", "2": "200", "3": "80"},
@@ -75,7 +81,7 @@ def _schemes(actor) -> dict[str, Scheme]:
             "kind": SchemeKind.HARDSHIP_AID,
             "period": SchemePeriod.MONTHLY,
             "purpose": "困难劳模帮扶金",
-            "ledger_from": LEDGER_FROM,
+            "ledger_from": start,
             "description": "按本人月收入低于保障线的差额补足，每月最多 1000 元。",
         },
     )
@@ -100,7 +106,7 @@ def _schemes(actor) -> dict[str, Scheme]:
             "kind": SchemeKind.HOLIDAY_CONDOLENCE,
             "period": SchemePeriod.YEARLY,
             "purpose": "春节慰问金",
-            "ledger_from": LEDGER_FROM,
+            "ledger_from": start,
             "description": "每年春节前发放。",
         },
     )
@@ -108,8 +114,8 @@ def _schemes(actor) -> dict[str, Scheme]:
         actor=actor,
         scheme=spring,
         data={
-            "label": "2016 年标准",
-            "effective_from": dt.date(2016, 1, 1),
+            "label": f"{since} 年标准",
+            "effective_from": dt.date(since, 1, 1),
             "statuses": [Status.WORKING, Status.RETIRED],
             "levels": [1, 2, 3],
             "amounts": {"1": "2000", "2": "1000", "3": "500"},
@@ -121,7 +127,7 @@ def _schemes(actor) -> dict[str, Scheme]:
             "name": "防暑降温物资",
             "kind": SchemeKind.IN_KIND,
             "period": SchemePeriod.YEARLY,
-            "ledger_from": LEDGER_FROM,
+            "ledger_from": start,
             "description": "每年高温季节送到一线劳模手中：清凉饮料和防暑降温药品。",
         },
     )
@@ -129,8 +135,8 @@ def _schemes(actor) -> dict[str, Scheme]:
         actor=actor,
         scheme=summer,
         data={
-            "label": "2026 年",
-            "effective_from": dt.date(2026, 1, 1),
+            "label": f"{today.year} 年",
+            "effective_from": start,
             "statuses": [Status.WORKING],
             "levels": [1, 2, 3],
             "amounts": {"1": "120", "2": "120", "3": "120"},
@@ -142,8 +148,11 @@ def _schemes(actor) -> dict[str, Scheme]:
     return {"allowance": allowance, "hardship": hardship, "spring": spring, "summer": summer}
 
 
-def _accounts(actor) -> None:
-    people = ModelWorker.objects.filter(archived_at__isnull=True, highest_level__lte=3).exclude(status=Status.DECEASED)
+def _accounts(actor, today: dt.date) -> None:
+    # Everyone alive when the ledger starts: someone who died this year was paid until then.
+    people = ModelWorker.objects.filter(archived_at__isnull=True, highest_level__lte=3).exclude(
+        died_on__lt=ledger_from(today)
+    )
     for i, (pk, name) in enumerate(people.values_list("pk", "name").order_by("pk")):
         if i % 97 == 13:  # now and then an account is missing: the batch says so
             continue
@@ -178,17 +187,18 @@ def _run(scheme, period, preparer, approver, paid_on, *, fail=0, leave=None):
 
 def _history(schemes, preparer, approver, today: dt.date) -> None:
     allowance, hardship = schemes["allowance"], schemes["hardship"]
-    months = [dt.date(2026, m, 1) for m in range(1, today.month)] if today.year == 2026 else []
+    year = today.year
+    months = [dt.date(year, m, 1) for m in range(1, today.month)]
     for month in months[:2]:
         _run(allowance, month, preparer, approver, month.replace(day=10))
-    # In March the 2026 standard arrives, effective from January: January and February were
+    # In March this year's standard arrives, effective from January: January and February were
     # paid at the old rate and are now short — the 按时足额 report shows it, one click pays it.
     services.save_rule(
         actor=preparer,
         scheme=allowance,
         data={
-            "label": "2026 年标准",
-            "effective_from": dt.date(2026, 1, 1),
+            "label": f"{year} 年标准",
+            "effective_from": dt.date(year, 1, 1),
             "statuses": [Status.RETIRED],
             "levels": [1, 2, 3],
             "amounts": {"1": "350", "2": "230", "3": "100"},
@@ -196,20 +206,24 @@ def _history(schemes, preparer, approver, today: dt.date) -> None:
         },
     )
     for month in months[2:]:
-        last = month == months[-1]
         _run(allowance, month, preparer, approver, month.replace(day=10), fail=2 if month.month in (9, 10) else 0)
-        if last:
-            break
-    if today.year == 2026:
-        _run(allowance, dt.date(2026, today.month, 1), preparer, approver, today, leave=BatchState.SUBMITTED)
+    _run(allowance, dt.date(year, today.month, 1), preparer, approver, today, leave=BatchState.SUBMITTED)
     income_known = HardshipFile.objects.filter(is_active=True, monthly_income__isnull=False).exists()
     for month in months if income_known else []:
         _run(hardship, month, preparer, approver, month.replace(day=15))
-    _run(schemes["spring"], dt.date(2026, 1, 1), preparer, approver, dt.date(2026, 2, 10))
+    spring_paid = dt.date(year, 2, 10)
+    if spring_paid <= today:
+        _run(schemes["spring"], dt.date(year, 1, 1), preparer, approver, spring_paid)
     summer = schemes["summer"]
-    people = summer and services.entitlement.candidates(summer).count()
-    for item in Item.objects.all():
-        services.receive_stock(
-            actor=preparer, item=item, quantity=Decimal(people * 3), moved_on=dt.date(2026, 6, 20), note="年度采购"
-        )
-    _run(summer, dt.date(2026, 1, 1), preparer, approver, dt.date(2026, 7, 8))
+    handed_out = dt.date(year, 7, 8)
+    if handed_out <= today:
+        people = services.entitlement.candidates(summer).count()
+        for item in Item.objects.all():
+            services.receive_stock(
+                actor=preparer,
+                item=item,
+                quantity=Decimal(people * 3),
+                moved_on=dt.date(year, 6, 20),
+                note="年度采购",
+            )
+        _run(summer, dt.date(year, 1, 1), preparer, approver, handed_out)

@@ -66,6 +66,22 @@ class PersonField(forms.ModelChoiceField):
         )
 
 
+class OverviewForm(forms.Form):
+    """The overview at the end of a past year, and the years whose results are counted."""
+
+    year = forms.IntegerField(label=_("At the end of (year)"), required=False, min_value=1949, max_value=2100)
+    results_from = forms.IntegerField(label=_("Results from (year)"), required=False, min_value=1949, max_value=2100)
+    results_to = forms.IntegerField(label=_("Results to (year)"), required=False, min_value=1949, max_value=2100)
+
+    def choice(self, today) -> dict:
+        """The overview's arguments; a year not yet over shows today."""
+        if not self.is_bound or not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        year = data["year"] if data["year"] is not None and data["year"] < today.year else None
+        return {"year": year, "results_from": data["results_from"], "results_to": data["results_to"]}
+
+
 class UnitForm(forms.Form):
     name = forms.CharField(
         label=_("Name of the unit"),

@@ -62,6 +62,13 @@ def established_counts(qs: QuerySet[Unit] | None = None) -> dict[str, int]:
     return {tier: rows.get(tier, 0) for tier in Tier.values}
 
 
+def established_at(day: dt.date) -> dict[str, int]:
+    """Units holding a plaque on a day, by tier — from the tier history, so any past day."""
+    held = Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gt=day))
+    rows = dict(TierSpan.objects.filter(held).values_list("tier").annotate(n=Count("id")).values_list("tier", "n"))
+    return {tier: rows.get(tier, 0) for tier in Tier.values}
+
+
 def units_by_year(first: int, last: int) -> dict[int, dict[str, int]]:
     """Units holding a plaque at the end of each year, by tier — one query over the tier history."""
     if last < first:
@@ -102,17 +109,30 @@ class TargetProgress:
         return round(100 * self.final.get(tier, 0) / goal) if goal else 100
 
 
-def overview(today: dt.date) -> dict:
-    """Everything the platform's page says, in a fixed number of queries."""
-    counts = established_counts()
-    results = achievement_counts(Achievement.objects.filter(unit__isnull=False))
+def overview(
+    today: dt.date, *, year: int | None = None, results_from: int | None = None, results_to: int | None = None
+) -> dict:
+    """Everything the platform's page says, in a fixed number of queries: today, or at the end
+    of a past ``year`` (the article's sentence is the end of 2016); the results counted over
+    ``results_from``–``results_to`` (by default every year up to the one shown)."""
+    past = year is not None and year < today.year
+    end = dt.date(year, 12, 31) if past else today
+    counts = established_at(end) if past else established_counts()
+    results_to = results_to if results_to is not None else (end.year if past else None)
+    achievements = Achievement.objects.filter(unit__isnull=False)
+    if results_from is not None:
+        achievements = achievements.filter(year__gte=results_from)
+    if results_to is not None:
+        achievements = achievements.filter(year__lte=results_to)
+    results = achievement_counts(achievements)
     start = first_year()
-    years = units_by_year(start, today.year) if start else {}
-    target = Target.objects.order_by("-last_year").first()
+    years = units_by_year(start, end.year) if start else {}
+    # The plan in force that year, or the last one before it.
+    target = Target.objects.filter(first_year__lte=end.year).order_by("-last_year").first()
     progress = None
     if target:
         span = {y: c for y, c in years.items() if target.first_year <= y <= target.last_year}
-        last = min(target.last_year, today.year)
+        last = min(target.last_year, end.year)
         progress = TargetProgress(target=target, years=sorted(span.items()), final=years.get(last, counts))
     pending = dict(
         Case.objects.filter(state=CaseState.PENDING)
@@ -128,6 +148,9 @@ def overview(today: dt.date) -> dict:
     )
     applying = Unit.objects.filter(status__in=[UnitStatus.APPLYING, UnitStatus.APPROVED]).count()
     return {
+        "year": end.year if past else None,
+        "results_from": results_from,
+        "results_to": results_to,
         "counts": counts,
         "results": results,
         **sentences(counts, results),

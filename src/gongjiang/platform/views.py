@@ -37,6 +37,7 @@ from gongjiang.platform.forms import (
     MemberForm,
     MentorshipForm,
     OutcomeForm,
+    OverviewForm,
     ReReviewForm,
     ReviewForm,
     UnitFilterForm,
@@ -87,13 +88,15 @@ def _form_page(request, form, *, heading, unit=None, back=None, multipart=False,
 @section("platform")
 def overview(request):
     today = timezone.localdate()
-    data = selectors.overview(today)
+    form = OverviewForm(request.GET or None)
+    data = selectors.overview(today, **form.choice(today))
     years = data["years"]
     return render(
         request,
         "platform/overview.html",
         {
             **data,
+            "form": form,
             "today": today,
             "tiers": [(t, Tier(t).label) for t in (Tier.STUDIO, Tier.STAR_POST, Tier.STANDARD_BEARER)],
             "year_rows": sorted(years.items(), reverse=True),
@@ -105,8 +108,9 @@ def overview(request):
 @xframe_options_sameorigin
 def chart(request):
     today = timezone.localdate()
+    last = OverviewForm(request.GET or None).choice(today).get("year") or today.year
     first = selectors.first_year()
-    years = selectors.units_by_year(first, today.year) if first else {}
+    years = selectors.units_by_year(first, last) if first else {}
     labels = [str(y) for y in years]
     fig = charts.stacked_bars(
         labels,

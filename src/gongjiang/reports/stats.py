@@ -3,7 +3,7 @@
 For today the counters kept by database triggers are the answer (see reports.counters): a
 few hundred rows, exact in the same transaction as every change. For a past date the levels are recomputed from
 the honours that had been awarded by then and not yet revoked, and the status from the
-retirement and death dates.
+retirement and death dates; people honoured only later are not counted then.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, CharField, Min, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, Min, Q, Sum, Value, When
 from django.utils import timezone
 
 from gongjiang.accounts import permissions
@@ -56,9 +56,13 @@ def _cells(user, as_of: dt.date):
             cells = cells.filter(union_id__in=scope)
         return list(cells.values_list("highest_level", "status", "union_id", "in_hardship", "n"))
     # Each person's level then: the best honour awarded by that year and not yet revoked. One
-    # grouped join (hash aggregate) per person, then counted by key in the database.
-    held = Q(honours__kind__in=MODEL_WORKER_KINDS, honours__voided_at__isnull=True, honours__year__lte=as_of.year) & (
-        Q(honours__revoked_on__isnull=True) | Q(honours__revoked_on__gt=as_of)
+    # grouped join (hash aggregate) per person, then counted by key in the database. Someone
+    # first honoured later was not yet in the archive then, and is not counted at all.
+    awarded = Q(honours__voided_at__isnull=True, honours__year__lte=as_of.year)
+    held = (
+        awarded
+        & Q(honours__kind__in=MODEL_WORKER_KINDS)
+        & (Q(honours__revoked_on__isnull=True) | Q(honours__revoked_on__gt=as_of))
     )
     status = Case(
         When(died_on__lte=as_of, then=Value(Status.DECEASED)),
@@ -71,7 +75,8 @@ def _cells(user, as_of: dt.date):
         .filter(birth_date__lte=as_of, verification=Verification.CONFIRMED)
         .annotate(st=status)
         .values("id", "union_id", "st")
-        .annotate(lvl=Min("honours__level", filter=held))
+        .annotate(lvl=Min("honours__level", filter=held), titles=Count("honours", filter=awarded))
+        .filter(titles__gt=0)
         .order_by()
     )
     sql, params = people.query.sql_with_params()

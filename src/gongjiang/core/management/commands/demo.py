@@ -1,6 +1,9 @@
 """python manage.py demo [--size N]: fictional but realistic demo data, safe to run again."""
 
+import datetime as dt
+
 from django.core.management.base import CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjiang.accounts import demo as account_demo
@@ -22,21 +25,34 @@ class Command(ChineseCommand):
         parser.add_argument(
             "--size",
             type=int,
-            default=1285,
-            help="people to create when the archive is empty (default 1285, as in the article)",
+            default=archive_demo.DEFAULT_SIZE,
+            help=(
+                f"people to create when the archive is empty (default {archive_demo.DEFAULT_SIZE:,}: the "
+                "article's 1,285 at the end of 2016 and those honoured since)"
+            ),
         )
         parser.add_argument("--seed", type=int, default=20161)
+        parser.add_argument(
+            "--today",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="the day the demo's history runs to (YYYY-MM-DD, default today): the same day, the same demo",
+        )
 
-    def handle(self, *args, size: int, seed: int, **options):
+    def handle(self, *args, size: int, seed: int, today: dt.date | None, **options):
         if not 1 <= size <= MAX_SIZE:
             raise CommandError(_("--size must be between 1 and %(n)s.") % {"n": f"{MAX_SIZE:,}"})
+        real_today = timezone.localdate()
+        today = today or real_today
+        if today > real_today:
+            raise CommandError(_("--today cannot be in the future."))
         with context.acting(context.RequestContext(via="command")):
             fed, unions = account_demo.ensure_organisations()
             existing = ModelWorker.objects.count()
             if existing:
                 self.stdout.write(_("The archive already holds %(n)s people; no people were added.") % {"n": existing})
             else:
-                result = archive_demo.generate(size, seed=seed)
+                result = archive_demo.generate(size, seed=seed, today=today)
                 # Bulk-loaded people have no entries of their own; the load itself is on record.
                 record(
                     actor=None,
@@ -57,29 +73,24 @@ class Command(ChineseCommand):
             worker = (
                 ModelWorker.objects.filter(highest_level=Level.PROVINCIAL, status=Status.RETIRED).order_by("id").first()
             )
-            leader = (
-                ModelWorker.objects.filter(highest_level__lte=Level.MUNICIPAL, status=Status.WORKING)
-                .order_by("id")
-                .first()
-            )
-            made = account_demo.ensure_users(fed, unions, worker=worker, leader=leader)
-            from django.utils import timezone
+            from gongjiang.platform import demo as platform_demo
 
+            leader = platform_demo.leader_for_demo()
+            made = account_demo.ensure_users(fed, unions, worker=worker, leader=leader)
             from gongjiang.accounts.models import User
             from gongjiang.benefits import demo as benefits_demo
 
             if benefits_demo.populate(
                 preparer=User.objects.get(username="staff"),
                 approver=User.objects.get(username="admin"),
-                today=timezone.localdate(),
+                today=today,
             ):
                 self.stdout.write(_("Treatment schemes and this year's payments were created."))
-            from gongjiang.platform import demo as platform_demo
-
             if platform_demo.populate(
                 staff=User.objects.get(username="staff"),
                 admin=User.objects.get(username="admin"),
                 leader_record=leader,
+                today=today,
             ):
                 self.stdout.write(_("The 三创 platform's units, evaluations, funding and achievements were created."))
             if made:
