@@ -25,6 +25,31 @@ def pytest_collection_modifyitems(config, items):
         items[:] = keep
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_past_the_append_only_guards():
+    """Transactional tests (``transaction=True``, the browser tests) empty every table after
+    each test with Django's flush — DELETE on SQLite, TRUNCATE on PostgreSQL — which the
+    append-only guards refuse. The test runner is the database's owner: it lifts the guards
+    inside the flush's own transaction and puts them back before it commits. Nothing in the
+    application can do this (``core.append_only``)."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    from gongjiang.core import append_only
+
+    original = BaseDatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        vendor = self.connection.vendor
+        guarded = append_only.tables()
+        lift = [sql for table in guarded for sql in append_only.remove_sql(vendor, table)]
+        restore = [sql for table in guarded for sql in append_only.install_sql(vendor, table)]
+        return original(self, [*lift, *sql_list, *restore])
+
+    BaseDatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    BaseDatabaseOperations.execute_sql_flush = original
+
+
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "private"

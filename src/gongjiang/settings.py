@@ -129,6 +129,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}
+# PostgreSQL in production: the application connects as a role that owns nothing; ``migrate``
+# connects as the owner given here (``gongjiang.core.roles``). Give it to the release step only.
+DATABASE_OWNER = dj_database_url.parse(os.environ["DATABASE_OWNER_URL"]) if "DATABASE_OWNER_URL" in os.environ else None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users, login, sessions -------------------------------------------------------------------

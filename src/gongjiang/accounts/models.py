@@ -3,12 +3,13 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, router, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongjiang.accounts.enums import AuditAction, OrganisationKind, Role, Via
+from gongjiang.core.append_only import AppendOnlyModel, AppendOnlyQuerySet
 
 
 class Organisation(models.Model):
@@ -133,20 +134,33 @@ class SecurityPolicy(models.Model):
         return policy
 
 
-class AuditQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionDenied("audit entries are immutable")
+class AuditQuerySet(AppendOnlyQuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Many entries at once, chained like single ones (see ``accounts.chain``)."""
+        from gongjiang.accounts import chain
+        from gongjiang.core import bulk
 
-    def delete(self):
-        raise PermissionDenied("audit entries are immutable")
+        if kwargs.get("update_conflicts"):
+            self._refuse()
+        objs = list(objs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            chain.seal(objs, using=self.db)
+            # Ids drawn while the chain is held (after ``seal``), so id order is chain order.
+            for obj, pk in zip(objs, sorted(bulk.reserve_ids(self.model, len(objs))), strict=True):
+                obj.pk = pk
+            return super().bulk_create(objs, *args, **kwargs)
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     """One thing that happened: who, when, from where, to what, before and after.
 
-    Append-only. The model refuses updates and deletes, and the database refuses them too
-    (triggers, see migration 0002), so nothing in the application can rewrite history.
+    Append-only (``core.append_only``): the model and the database refuse updates and deletes,
+    so nothing in the application can rewrite history. Each entry holds the hash of the one
+    before it (``accounts.chain``), so a change made behind the application's back — by the
+    database's owner, or in a backup — shows in ``manage.py verify_audit``.
     """
+
+    APPEND_ONLY_MESSAGE = "audit entries are immutable"
 
     at = models.DateTimeField(_("time"), default=timezone.now)
     actor = models.ForeignKey(
@@ -167,10 +181,13 @@ class AuditEntry(models.Model):
     organisation_id = models.BigIntegerField(null=True, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
+    # SHA-256 of the entry before (by id) and of this entry's content with that hash.
+    prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = AuditQuerySet.as_manager()
 
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
         ordering = ["-at", "-id"]
@@ -192,9 +209,11 @@ class AuditEntry(models.Model):
             return self.action
 
     def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionDenied("audit entries are immutable")
-        super().save(*args, **kwargs)
+        from gongjiang.accounts import chain
 
-    def delete(self, *args, **kwargs):
-        raise PermissionDenied("audit entries are immutable")
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        if not self._state.adding:
+            super().save(*args, **kwargs)  # refused
+        with transaction.atomic(using=using, savepoint=False):
+            chain.seal([self], using=using)
+            super().save(*args, **kwargs)
