@@ -240,6 +240,8 @@ GONGJIANG = {
     # The API: requests per minute per token (or signed-in user, or address), the largest JSON
     # body, and the largest upload (a roster file).
     "API_RATE": os.environ.get("API_RATE", "600/m"),
+    # A token lasts this many days at most (and by default); a new password ends it sooner.
+    "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", "90")),
     "API_MAX_BODY": 1024 * 1024,
     "ROSTER_MAX_BYTES": 50 * 1024 * 1024,
 }

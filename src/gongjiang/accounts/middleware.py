@@ -1,14 +1,12 @@
 """Session rules from the security policy: the idle timeout and forced password changes."""
 
 import time
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjiang.accounts.models import SecurityPolicy
@@ -57,11 +55,7 @@ class SessionPolicyMiddleware:
 
     @staticmethod
     def _must_change_password(user, policy) -> bool:
-        if user.must_change_password:
-            return True
-        if policy.expiry_days and user.password_changed_at:
-            return timezone.now() - user.password_changed_at > timedelta(days=policy.expiry_days)
-        return False
+        return user.password_change_due(policy)
 
     @staticmethod
     def _exempt(path: str) -> bool:

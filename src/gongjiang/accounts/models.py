@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -97,6 +99,16 @@ class User(AbstractUser):
     def set_password(self, raw_password):
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
+
+    def password_change_due(self, policy: SecurityPolicy | None = None) -> bool:
+        """Must the user choose a new password before anything else (set by an admin's reset, or
+        the policy's expiry)? Pages send them to the change form; API tokens are refused."""
+        if self.must_change_password:
+            return True
+        policy = policy or SecurityPolicy.current()
+        if policy.expiry_days and self.password_changed_at:
+            return timezone.now() - self.password_changed_at > timedelta(days=policy.expiry_days)
+        return False
 
     def delete(self, *args, **kwargs):
         # Users are deactivated, never deleted: the audit log points at them.

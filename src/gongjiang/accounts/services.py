@@ -20,6 +20,7 @@ from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import diff, record, snapshot
 from gongjiang.accounts.enums import AuditAction, OrganisationKind, Role
 from gongjiang.accounts.models import Organisation, SecurityPolicy, User
+from gongjiang.accounts.signals import credentials_changed
 
 USER_FIELDS = ["username", "full_name", "email", "phone", "role", "organisation", "model_worker", "is_active"]
 ORG_FIELDS = [
@@ -129,6 +130,9 @@ def update_user(*, actor, user: User, data: dict[str, Any]) -> User:
             organisation_id=user.organisation_id,
             changes=changes,
         )
+    if "role" in changes or "organisation" in changes:
+        reason = "role_change" if "role" in changes else "organisation_change"
+        credentials_changed.send(sender=User, actor=actor, user=user, reason=reason)
     return user
 
 
@@ -148,6 +152,8 @@ def set_user_active(*, actor, user: User, active: bool) -> User:
         obj=user,
         organisation_id=user.organisation_id,
     )
+    if not active:
+        credentials_changed.send(sender=User, actor=actor, user=user, reason="deactivated")
     return user
 
 
@@ -161,6 +167,7 @@ def reset_password(*, actor, user: User) -> str:
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
     axes_reset(username=user.username)
     record(actor=actor, action=AuditAction.PASSWORD_RESET, obj=user, organisation_id=user.organisation_id)
+    credentials_changed.send(sender=User, actor=actor, user=user, reason="password_reset")
     return password
 
 
@@ -202,6 +209,7 @@ def change_own_password(*, user: User, old_password: str, new_password: str) -> 
     user.must_change_password = False
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
     record(actor=user, action=AuditAction.PASSWORD_CHANGE, obj=user, organisation_id=user.organisation_id)
+    credentials_changed.send(sender=User, actor=user, user=user, reason="password_change")
     return user
 
 

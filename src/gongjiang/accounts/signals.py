@@ -2,10 +2,15 @@
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
+
+# Sent inside the service's transaction when what a user's credentials stand for changes — the
+# password reset or changed, the role changed, the account deactivated — so that the apps that
+# hand out credentials of their own (API tokens) withdraw them. kwargs: actor, user, reason.
+credentials_changed = Signal()
 
 
 class _Named:
