@@ -4,8 +4,11 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import Signal, receiver
 
-from gongjiang.accounts.audit import record
-from gongjiang.accounts.enums import AuditAction
+from gongjiang.accounts import login_limits
+from gongjiang.accounts.audit import record, security_event
+from gongjiang.accounts.enums import AuditAction, Role, SecurityEventKind
+from gongjiang.accounts.models import User
+from gongjiang.core import context
 
 # Sent inside the service's transaction when what a user's credentials stand for changes — the
 # password reset or changed, the role changed, the account deactivated — so that the apps that
@@ -42,6 +45,8 @@ def _login_failed(sender, credentials, request=None, **kwargs):
         object_type="accounts.user",
         object_repr=username,
     )
+    if request is not None:
+        login_limits.note_failure(context.client_ip(request), username or "")
 
 
 @receiver(user_locked_out)
@@ -52,3 +57,12 @@ def _locked_out(sender, request, username, ip_address, **kwargs):
         object_type="accounts.user",
         object_repr=username or "",
     )
+    user = User.objects.filter(username=username).first() if username else None
+    if user is not None and (user.role == Role.FEDERATION_ADMIN or user.is_superuser):
+        # Someone is guessing the administrator's password: the 安全事件 page must show it.
+        security_event(
+            kind=SecurityEventKind.ADMIN_LOCKOUT,
+            obj=user,
+            organisation_id=user.organisation_id,
+            detail={"username": username, "address": ip_address},
+        )
