@@ -149,9 +149,12 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"  # the start page depends on the role
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# The idle timeout itself is part of the security policy edited in the UI; this is only the
-# upper bound of the cookie; the middleware slides the expiry at most once a minute.
-SESSION_COOKIE_AGE = 8 * 3600
+# The session cookie is a browser-session cookie (no Max-Age): it goes when the browser closes.
+# The server ends a session after the idle timeout (the security policy, edited in the UI) and,
+# however active, SESSION_ABSOLUTE_HOURS after the login (accounts.middleware). The stored
+# session outlives neither.
+SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -148,6 +148,44 @@ def test_an_active_session_stays(client, staff, policy):
     assert client.get("/archive/").status_code == 200
 
 
+def test_the_session_cookie_never_outlives_the_browser(client, staff, policy):
+    """The idle timeout slides on the server; the cookie itself has no Max-Age or Expires."""
+    login = post_login(client, "zhoumin", PASSWORD)
+    assert (login.cookies["sessionid"]["max-age"], login.cookies["sessionid"]["expires"]) == ("", "")
+    session = client.session
+    session["last_seen"] = time.time() - 120  # so that this request slides the timeout
+    session.save()
+    response = client.get("/archive/")
+    assert response.status_code == 200
+    assert "sessionid" in response.cookies  # the session was written …
+    assert (response.cookies["sessionid"]["max-age"], response.cookies["sessionid"]["expires"]) == ("", "")
+
+
+def test_a_session_ends_twelve_hours_after_login_however_active(client, staff, policy):
+    post_login(client, "zhoumin", PASSWORD)
+    session = client.session
+    assert time.time() - session["started"] < 60
+    session["started"] = time.time() - 12 * 3600 + 60
+    session.save()
+    assert client.get("/archive/").status_code == 200  # active, eleven hours and 59 minutes in
+    session = client.session
+    session["started"] = time.time() - 12 * 3600 - 1
+    session.save()
+    response = client.get("/archive/", follow=True)
+    assert response.redirect_chain[0][0].startswith(LOGIN)
+    assert "会话最长 12 小时" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_absolute_lifetime_is_configurable(client, staff, policy, settings):
+    settings.SESSION_ABSOLUTE_HOURS = 2
+    post_login(client, "zhoumin", PASSWORD)
+    session = client.session
+    session["started"] = time.time() - 2 * 3600 - 1
+    session.save()
+    assert client.get("/archive/").status_code == 302
+
+
 def test_logout_is_a_post_and_is_audited(client, staff):
     client.force_login(staff)
     response = client.post("/accounts/logout/")

@@ -1,5 +1,7 @@
 """Logins, failed logins, logouts and lockouts go into the audit log."""
 
+import time
+
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import Signal, receiver
@@ -28,6 +30,9 @@ class _Named:
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
     record(actor=user, action=AuditAction.LOGIN, obj=user, organisation_id=user.organisation_id)
+    if request is not None and hasattr(request, "session"):
+        # The absolute lifetime counts from here (accounts.middleware).
+        request.session["started"] = time.time()
 
 
 @receiver(user_logged_out)

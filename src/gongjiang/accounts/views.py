@@ -295,6 +295,8 @@ def policy(request):
             "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
             "address_limit": login_limits.limit(),
             "address_minutes": login_limits.minutes(),
+            "session_hours": settings.SESSION_ABSOLUTE_HOURS,
+            "token_days": settings.GONGJIANG["API_TOKEN_DAYS"],
         },
     )
 
