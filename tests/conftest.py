@@ -4,7 +4,7 @@ import os
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from gongjiang.accounts.enums import OrganisationKind, Role
 from gongjiang.accounts.models import SecurityPolicy
@@ -51,11 +51,16 @@ def _flush_past_the_append_only_guards():
 
 
 @pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path):
+def _isolated(settings, tmp_path, django_db_setup, django_db_blocker):
+    # The cache is the database cache, as in production: emptied before and after every test.
     settings.MEDIA_ROOT = tmp_path / "private"
-    cache.clear()
+    with django_db_blocker.unblock():
+        cache.clear()
+    caches["local"].clear()
     yield
-    cache.clear()
+    with django_db_blocker.unblock():
+        cache.clear()
+    caches["local"].clear()
 
 
 @pytest.fixture

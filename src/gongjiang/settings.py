@@ -221,11 +221,22 @@ TASKS = {
     }
 }
 
+# "default" is shared by every process (web workers, task worker), so that the API's rate
+# limits and the per-address login limit hold across processes: the database cache (``manage.py
+# migrate`` creates its table), or Redis when REDIS_URL is set (needs the redis package, not a
+# dependency of the demo). "local" is each process's own memory, for what may be a little stale
+# and is read on every page (the security policy, 30 seconds).
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "gongjiang",
-    }
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        if os.environ.get("REDIS_URL")
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "gongjiang_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    ),
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gongjiang"},
 }
 
 LOGGING = {
@@ -247,6 +258,8 @@ GONGJIANG = {
     # The API: requests per minute per token (or signed-in user, or address), the largest JSON
     # body, and the largest upload (a roster file).
     "API_RATE": os.environ.get("API_RATE", "600/m"),
+    # Invalid tokens per address: past this, every token from the address waits (429).
+    "API_INVALID_TOKEN_RATE": os.environ.get("API_INVALID_TOKEN_RATE", "30/m"),
     # A token lasts this many days at most (and by default); a new password ends it sooner.
     "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", "90")),
     "API_MAX_BODY": 1024 * 1024,

@@ -15,6 +15,7 @@ from django.core.cache import cache
 
 from gongjiang.accounts.audit import security_event
 from gongjiang.accounts.enums import SecurityEventKind
+from gongjiang.core import throttle
 
 
 def limit() -> int:
@@ -42,12 +43,13 @@ def note_failure(ip: str | None, username: str) -> int:
     if not ip:
         return 0
     key = _key(ip)
-    cache.add(key, 0, timeout=minutes() * 60)  # the window starts with the first failure
-    try:
-        n = cache.incr(key)
-    except ValueError:  # the window ended between add and incr
-        cache.set(key, 1, timeout=minutes() * 60)
-        n = 1
+    with throttle.serialised(key):
+        cache.add(key, 0, timeout=minutes() * 60)  # the window starts with the first failure
+        try:
+            n = cache.incr(key)
+        except ValueError:  # the window ended between add and incr
+            cache.set(key, 1, timeout=minutes() * 60)
+            n = 1
     if n == limit():
         security_event(
             kind=SecurityEventKind.THROTTLED,

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.db import models, router, transaction
 from django.urls import reverse
@@ -139,10 +139,10 @@ class SecurityPolicy(models.Model):
 
     @classmethod
     def current(cls) -> SecurityPolicy:
-        policy = cache.get(cls.CACHE_KEY)
+        policy = caches["local"].get(cls.CACHE_KEY)
         if policy is None:
             policy = cls.objects.order_by("pk").first() or cls()
-            cache.set(cls.CACHE_KEY, policy, 30)
+            caches["local"].set(cls.CACHE_KEY, policy, 30)  # read on every page: no round trip
         return policy
 
 

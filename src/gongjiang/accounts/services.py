@@ -10,7 +10,7 @@ from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -272,7 +272,7 @@ def update_policy(*, actor, data: dict[str, Any]) -> SecurityPolicy:
         if k in POLICY_FIELDS:
             setattr(policy, k, v)
     policy.save()
-    cache.delete(SecurityPolicy.CACHE_KEY)
+    caches["local"].delete(SecurityPolicy.CACHE_KEY)  # other processes within 30 seconds
     changes = diff(before, snapshot(policy, POLICY_FIELDS))
     if changes:
         record(actor=actor, action=AuditAction.UPDATE, obj=policy, changes=changes)

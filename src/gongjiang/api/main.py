@@ -21,8 +21,10 @@ from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 from ninja.throttling import SimpleRateThrottle
 
+from gongjiang.accounts.audit import security_event
+from gongjiang.accounts.enums import SecurityEventKind
 from gongjiang.api import services as token_services
-from gongjiang.core import context
+from gongjiang.core import context, throttle
 from gongjiang.core.errors import DomainError
 
 DESCRIPTION = """
@@ -71,8 +73,13 @@ class TokenAuth(HttpBearer):
     openapi_description = "个人 API 令牌（在“API 令牌”页面创建）"
 
     def authenticate(self, request, token):
+        invalid = InvalidTokenThrottle()
+        if invalid.exceeded(request):
+            # Too many invalid tokens from this address: no token from it is even looked at.
+            raise Throttled(wait=invalid.wait())
         found = token_services.resolve(token, ip=context.client_ip(request))
         if found is None:
+            invalid.note(request)
             return None
         request.user = found.user
         request.api_token = found
@@ -94,19 +101,28 @@ class SessionAuth(APIKeyHeader):
         return None
 
 
-class UserRateThrottle(SimpleRateThrottle):
+class SharedRateThrottle(SimpleRateThrottle):
+    """ninja's sliding window, kept in the shared cache with each update serialised, so that a
+    limit holds across every worker process (``core.throttle``)."""
+
+    def _read_rate(self) -> None:
+        # Read the rate on every request (not once at start-up) so a changed setting applies.
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+
+    def allow_request(self, request):
+        self._read_rate()
+        with throttle.serialised(self.get_cache_key(request) or ""):
+            return super().allow_request(request)
+
+
+class UserRateThrottle(SharedRateThrottle):
     """Requests per token (or per signed-in user); anonymous calls per address."""
 
     scope = "user"
 
     def get_rate(self):
         return settings.GONGJIANG["API_RATE"]
-
-    def allow_request(self, request):
-        # Read the rate on every request (not once at start-up) so a changed setting applies.
-        self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request)
 
     def get_cache_key(self, request):
         token = getattr(request, "api_token", None)
@@ -117,6 +133,33 @@ class UserRateThrottle(SimpleRateThrottle):
         else:
             ident = f"ip:{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class InvalidTokenThrottle(SharedRateThrottle):
+    """Invalid tokens per address: past ``API_INVALID_TOKEN_RATE`` the address waits."""
+
+    scope = "invalid-token"
+
+    def get_rate(self):
+        return settings.GONGJIANG["API_INVALID_TOKEN_RATE"]
+
+    def get_cache_key(self, request):
+        return self.cache_format % {"scope": self.scope, "ident": context.client_ip(request) or "-"}
+
+    def exceeded(self, request) -> bool:
+        self._read_rate()
+        self.key, self.now = self.get_cache_key(request), self.timer()
+        self.history = [t for t in self.cache.get(self.key, []) if t > self.now - self.duration]
+        return len(self.history) >= self.num_requests
+
+    def note(self, request) -> None:
+        """Count one invalid token; the one that reaches the limit is a security event."""
+        self.allow_request(request)
+        if len(self.history) == self.num_requests:
+            security_event(
+                kind=SecurityEventKind.INVALID_TOKENS,
+                detail={"address": context.client_ip(request), "count": self.num_requests, "rate": self.rate},
+            )
 
 
 def _has_nul(value) -> bool:
