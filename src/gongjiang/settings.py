@@ -1,8 +1,10 @@
 """Settings for Gongjiang, read from the environment.
 
-Every knob a deployment needs is an environment variable with a safe default for the demo:
-``DATABASE_URL`` (SQLite in ``var/`` by default), ``SECRET_KEY`` (generated once into
-``var/secret_key`` when absent), ``DEBUG``, ``ALLOWED_HOSTS``, ``GONGJIANG_VAR_DIR``.
+Every knob a deployment needs is an environment variable: ``DATABASE_URL`` (SQLite in ``var/``
+by default), ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``GONGJIANG_VAR_DIR`` and the rest below.
+Without ``DEMO``, ``DEBUG`` or a test run this is production: HTTPS only (HSTS, secure cookies,
+redirect), and no start without a ``SECRET_KEY``. ``make run`` sets ``DEMO=1``: plain HTTP on
+this machine and a key generated once into ``var/secret_key``.
 Rules that the federation changes over time (password policy, idle timeout, amounts) are
 not here: they live in the database and are edited in the product's UI.
 """
@@ -14,12 +16,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
-
-BASE_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = BASE_DIR.parent.parent
-VAR_DIR = Path(os.environ.get("GONGJIANG_VAR_DIR", PROJECT_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -29,19 +27,38 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+DEBUG = env_bool("DEBUG", False)
+TESTING = env_bool("TESTING") or "pytest" in sys.modules
+DEMO = env_bool("DEMO", False)
+PRODUCTION = not (DEBUG or TESTING or DEMO)
+
+# Everything this process writes — the database, uploads, exports, the key — is personal data
+# or a secret: files 0600, folders 0700, whatever the shell's umask.
+os.umask(0o077)
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+VAR_DIR = Path(os.environ.get("GONGJIANG_VAR_DIR", PROJECT_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+VAR_DIR.chmod(0o700)
+
+
 def _secret_key() -> str:
     if key := os.environ.get("SECRET_KEY"):
         return key
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. In production give it in the environment (at least 50 random "
+            "characters: python -c 'import secrets; print(secrets.token_urlsafe(50))'), the same for "
+            "the web server and the worker. For the demo use `make run` (or set DEMO=1)."
+        )
     path = VAR_DIR / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+    path.chmod(0o600)
     return path.read_text().strip()
 
 
 SECRET_KEY = _secret_key()
-DEBUG = env_bool("DEBUG", False)
-TESTING = env_bool("TESTING") or "pytest" in sys.modules
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -129,6 +146,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}
+    for _suffix in ("", "-wal", "-shm"):  # a database made before the umask above
+        _file = Path(f"{DATABASES['default']['NAME']}{_suffix}")
+        if _file.exists():
+            _file.chmod(0o600)
 # PostgreSQL in production: the application connects as a role that owns nothing; ``migrate``
 # connects as the owner given here (``gongjiang.core.roles``). Give it to the release step only.
 DATABASE_OWNER = dj_database_url.parse(os.environ["DATABASE_OWNER_URL"]) if "DATABASE_OWNER_URL" in os.environ else None
@@ -158,10 +179,17 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    # HTTPS only: the browser is told to come back over HTTPS alone (HSTS), plain HTTP is
+    # redirected. An intranet without TLS must say so (SECURE_SSL_REDIRECT=0, HSTS_SECONDS=0).
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
 X_FRAME_OPTIONS = "DENY"
 
 # Lockout after 5 failures for 30 minutes, per user name *and* address: guessing from one
@@ -178,6 +206,9 @@ AXES_LOCKOUT_CALLABLE = "gongjiang.accounts.views.lockout"
 AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+if AXES_IPWARE_PROXY_COUNT:
+    # Behind the reverse proxy, which terminates TLS and must set this header (README, Production).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -205,8 +236,12 @@ STORAGES = {
 # Uploaded photos and generated exports are personal data: they live outside any public URL
 # and are served only through views that check permissions.
 MEDIA_ROOT = VAR_DIR / "private"
+if MEDIA_ROOT.exists():
+    MEDIA_ROOT.chmod(0o700)
 MEDIA_URL = "/private-media-is-not-served/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Background work -----------------------------------------------------------------------

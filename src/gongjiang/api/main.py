@@ -7,7 +7,10 @@ exports are audited exactly as in the UI.
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -187,7 +190,28 @@ class ChineseJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}  # readable Chinese in logs and curl output
 
 
+def docs_login_required(view):
+    """The API's description names every path and field: it is for signed-in users and token
+    holders only. The docs page sends others to the login page; openapi.json answers 401."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            try:
+                user = TokenAuth()(request)
+            except Throttled as exc:
+                return api.on_exception(request, exc)
+            if not user:
+                if request.path.endswith(".json"):
+                    return api.on_exception(request, AuthenticationError())
+                return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 api = NinjaAPI(
+    docs_decorator=docs_login_required,
     renderer=ChineseJSONRenderer(),
     parser=StrictJSONParser(),
     title="工匠 Gongjiang API",
