@@ -163,6 +163,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "gongjiang.accounts.validators.PolicyPasswordValidator"},
+    {"NAME": "gongjiang.accounts.validators.PasswordHistoryValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]

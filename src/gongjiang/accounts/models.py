@@ -126,6 +126,11 @@ class SecurityPolicy(models.Model):
         _("password expiry (days)"), default=0, help_text=_("0 means passwords do not expire.")
     )
     idle_timeout_minutes = models.PositiveSmallIntegerField(_("idle timeout (minutes)"), default=30)
+    password_history = models.PositiveSmallIntegerField(
+        _("passwords remembered"),
+        default=5,
+        help_text=_("A new password may not be any of this many most recent ones; 0 turns the rule off."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     CACHE_KEY = "security-policy"
@@ -144,6 +149,22 @@ class SecurityPolicy(models.Model):
             policy = cls.objects.order_by("pk").first() or cls()
             caches["local"].set(cls.CACHE_KEY, policy, 30)  # read on every page: no round trip
         return policy
+
+
+class PasswordHistory(models.Model):
+    """A password the user had before (its hash only), so that it is not chosen again."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    encoded = models.CharField(max_length=128)
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    KEEP = 24  # the most any policy may ask to remember
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-replaced_at"], name="password_history_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.replaced_at:%Y-%m-%d}"
 
 
 class AuditQuerySet(AppendOnlyQuerySet):

@@ -126,9 +126,11 @@ def password_change(request):
 
 
 def _policy_help() -> str:
-    from gongjiang.accounts.validators import PolicyPasswordValidator
+    from gongjiang.accounts.validators import PasswordHistoryValidator, PolicyPasswordValidator
 
-    return PolicyPasswordValidator().get_help_text()
+    return " ".join(
+        t for t in (PolicyPasswordValidator().get_help_text(), PasswordHistoryValidator().get_help_text()) if t
+    )
 
 
 @require_POST
