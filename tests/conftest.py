@@ -11,6 +11,9 @@ from gongjiang.accounts.models import SecurityPolicy
 from tests.factories import ModelWorkerFactory, OrganisationFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# What a test runs in a subprocess (manage.py makemessages, a server) is part of the test run,
+# not production (tests/core/test_production.py takes it away on purpose).
+os.environ.setdefault("TESTING", "1")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -51,16 +54,25 @@ def _flush_past_the_append_only_guards():
 
 
 @pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path, django_db_setup, django_db_blocker):
-    # The cache is the database cache, as in production: emptied before and after every test.
+def _isolated(request, settings, tmp_path, django_db_blocker):
     settings.MEDIA_ROOT = tmp_path / "private"
-    with django_db_blocker.unblock():
-        cache.clear()
-    caches["local"].clear()
+    # The shared cache is the database cache, as in production: a test that uses the database
+    # starts and ends with it empty (the test database set up first, never the real one).
+    uses_db = bool({"db", "transactional_db"} & set(request.fixturenames)) or request.node.get_closest_marker(
+        "django_db"
+    )
+    if uses_db:
+        request.getfixturevalue("django_db_setup")
+
+    def clear():
+        caches["local"].clear()
+        if uses_db:
+            with django_db_blocker.unblock():
+                cache.clear()
+
+    clear()
     yield
-    with django_db_blocker.unblock():
-        cache.clear()
-    caches["local"].clear()
+    clear()
 
 
 @pytest.fixture
