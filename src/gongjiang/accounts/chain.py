@@ -24,7 +24,6 @@ import ipaddress
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db import connections
@@ -50,22 +49,24 @@ FIELDS = (
 LOCK_KEY = 0x676A6175646974
 
 
-def _json(value: Any) -> str:
-    """JSON text that reads the same whichever database stored the value: keys sorted, numbers
-    in one notation (PostgreSQL's jsonb may write 1e+16 as 10000000000000000)."""
-    if value is None or isinstance(value, bool):
-        return json.dumps(value)
-    if isinstance(value, int | float | Decimal):
-        text = format(Decimal(str(value)).normalize(), "f")
-        return text if text not in ("-0",) else "0"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, Mapping):
-        items = sorted((str(k), v) for k, v in value.items())
-        return "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:{_json(v)}" for k, v in items) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ",".join(_json(v) for v in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)
+def _stored(value: Any) -> Any:
+    """A JSON value as PostgreSQL's jsonb gives it back: a float written 1e+16 returns as the
+    integer 10000000000000000, and -0.0 as 0.0 (SQLite returns the text as it was written)."""
+    if isinstance(value, float):
+        if value == 0:
+            return 0.0
+        if value.is_integer() and abs(value) >= 1e16:
+            return int(value)
+        return value
+    if isinstance(value, dict):
+        return {k: _stored(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_stored(v) for v in value]
+    return value
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def _address(value: Any) -> str | None:
@@ -86,20 +87,26 @@ def _time(value: Any) -> str:
 
 
 def canonical(row: Mapping[str, Any]) -> str:
-    out = []
+    """The entry's content as one line of JSON, the same whichever database stored it."""
+    values = []
     for name in FIELDS:
         value = row.get(name)
         if name == "at":
-            out.append(_time(value))
+            value = _time(value)
         elif name == "ip_address":
-            out.append(_json(_address(value)))
+            value = _address(value)
         elif name in ("actor_id", "model_worker_id", "organisation_id"):
-            out.append(_json(None if value is None else int(value)))
+            value = None if value is None else int(value)
         elif name in ("changes", "detail"):
-            out.append(_json(value if value is not None else {}))
+            # As the database will hold it: keys text, tuples lists (one C round trip).
+            value = json.loads(json.dumps(value if value is not None else {}, ensure_ascii=False, default=str))
         else:
-            out.append(_json("" if value is None else str(value)))
-    return "[" + ",".join(out) + "]"
+            value = "" if value is None else str(value)
+        values.append(value)
+    text = _dumps(values)
+    if "e+" in text or "-0.0" in text:  # the rare values jsonb gives back otherwise (_stored)
+        text = _dumps(_stored(values))
+    return text
 
 
 def link(prev_hash: str, row: Mapping[str, Any]) -> str:
