@@ -11,6 +11,8 @@ so the next writer waits until this transaction has committed and then reads the
 on SQLite the write lock of the IMMEDIATE transaction already serialises writers. Ids are
 drawn while the chain is held, so id order is chain order.
 
+``canonical`` is part of the stored data: change it and every chain written before breaks.
+
 What the chain cannot show by itself: whoever can insert rows and compute SHA-256 can append
 a well-formed forgery, and the last entries can be cut off without a trace. ``verify`` prints
 the head (id and hash); writing it down elsewhere (the backup log) anchors everything before it.
