@@ -6,10 +6,11 @@ link of the next; a row slipped in by raw SQL does not follow its predecessor. `
 walks the chain and names the first broken link (``manage.py verify_audit``).
 
 Writers must not fork the chain: ``seal`` is called inside the transaction that inserts the
-entries, right before the insert. On PostgreSQL it takes a transaction-level advisory lock,
-so the next writer waits until this transaction has committed and then reads the new head;
-on SQLite the write lock of the IMMEDIATE transaction already serialises writers. Ids are
-drawn while the chain is held, so id order is chain order.
+entries, right before the insert. On PostgreSQL it takes a transaction-level advisory lock
+(``HEAD_FUNCTION``, one query), so the next writer waits until this transaction has committed
+and then reads the new head; on SQLite the write lock of the IMMEDIATE transaction already
+serialises writers. Either way one query per entry written. Ids are drawn while the chain is
+held, so id order is chain order.
 
 ``canonical`` is part of the stored data: change it and every chain written before breaks.
 
@@ -49,6 +50,17 @@ FIELDS = (
 )
 # pg_advisory_xact_lock key: "gjaudit" in ASCII, so it cannot collide with another lock by chance.
 LOCK_KEY = 0x676A6175646974
+# PostgreSQL: take the lock, then read the head, in one call. Each statement of a PL/pgSQL
+# function takes a new snapshot, so the head is read after the lock is held (and the previous
+# holder has committed); a single SQL statement would read the head as it was before the wait.
+HEAD_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION gongjiang_audit_chain_head() RETURNS varchar AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock({LOCK_KEY});
+    RETURN (SELECT hash FROM {TABLE} ORDER BY id DESC LIMIT 1);
+END;
+$$ LANGUAGE plpgsql VOLATILE
+"""  # noqa: S608 (constants)
 
 
 def _stored(value: Any) -> Any:
@@ -141,10 +153,11 @@ def seal(rows: list, *, using: str = "default") -> None:
         raise RuntimeError("seal() must run inside the transaction that writes the entries")
     with conn.cursor() as cur:
         if conn.vendor == "postgresql":
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-        cur.execute(f"SELECT hash FROM {TABLE} ORDER BY id DESC LIMIT 1")  # noqa: S608 (a constant)
+            cur.execute("SELECT gongjiang_audit_chain_head()")
+        else:
+            cur.execute(f"SELECT hash FROM {TABLE} ORDER BY id DESC LIMIT 1")  # noqa: S608 (a constant)
         found = cur.fetchone()
-    prev = found[0] if found else ""
+    prev = (found[0] if found else "") or ""
     for row in rows:
         if isinstance(row, Mapping):
             row["prev_hash"], row["hash"] = prev, link(prev, row)

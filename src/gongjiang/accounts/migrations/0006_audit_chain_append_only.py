@@ -43,6 +43,18 @@ def restore_old_guard(apps, schema_editor):
         schema_editor.execute(OLD_SQLITE)
 
 
+def head_function(apps, schema_editor):
+    from gongjiang.accounts.chain import HEAD_FUNCTION
+
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(HEAD_FUNCTION)
+
+
+def drop_head_function(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP FUNCTION IF EXISTS gongjiang_audit_chain_head()")
+
+
 def chain_existing(apps, schema_editor):
     from gongjiang.accounts.chain import FIELDS, link
 
@@ -90,5 +102,6 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, default="", editable=False, max_length=64),
         ),
         migrations.RunPython(chain_existing, migrations.RunPython.noop),
+        migrations.RunPython(head_function, drop_head_function),
         gongjiang.core.append_only.AppendOnly("auditentry"),
     ]
