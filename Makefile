@@ -10,6 +10,9 @@ MANAGE := $(PY) manage.py
 
 .PHONY: help uv setup run test bench lint format messages system clean
 
+# The demo: plain HTTP on this machine, a key generated into var/ (production needs SECRET_KEY).
+run bench messages: export DEMO = 1
+
 help:
 	@echo "make run      serve the demo at http://127.0.0.1:$(PORT) (web server and task worker)"
 	@echo "make test     run every test (SQLite; set DATABASE_URL for PostgreSQL)"

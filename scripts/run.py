@@ -83,7 +83,7 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     args = parser.parse_args()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {"DEMO": "1", **os.environ, "PYTHONUNBUFFERED": "1"}  # the demo, unless told otherwise
     python = sys.executable
     web = [
         python,

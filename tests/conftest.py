@@ -4,13 +4,16 @@ import os
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from gongjiang.accounts.enums import OrganisationKind, Role
 from gongjiang.accounts.models import SecurityPolicy
 from tests.factories import ModelWorkerFactory, OrganisationFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# What a test runs in a subprocess (manage.py makemessages, a server) is part of the test run,
+# not production (tests/core/test_production.py takes it away on purpose).
+os.environ.setdefault("TESTING", "1")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -25,12 +28,51 @@ def pytest_collection_modifyitems(config, items):
         items[:] = keep
 
 
-@pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "private"
-    cache.clear()
+@pytest.fixture(scope="session", autouse=True)
+def _flush_past_the_append_only_guards():
+    """Transactional tests (``transaction=True``, the browser tests) empty every table after
+    each test with Django's flush — DELETE on SQLite, TRUNCATE on PostgreSQL — which the
+    append-only guards refuse. The test runner is the database's owner: it lifts the guards
+    inside the flush's own transaction and puts them back before it commits. Nothing in the
+    application can do this (``core.append_only``)."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    from gongjiang.core import append_only
+
+    original = BaseDatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        vendor = self.connection.vendor
+        guarded = append_only.tables()
+        lift = [sql for table in guarded for sql in append_only.remove_sql(vendor, table)]
+        restore = [sql for table in guarded for sql in append_only.install_sql(vendor, table)]
+        return original(self, [*lift, *sql_list, *restore])
+
+    BaseDatabaseOperations.execute_sql_flush = execute_sql_flush
     yield
-    cache.clear()
+    BaseDatabaseOperations.execute_sql_flush = original
+
+
+@pytest.fixture(autouse=True)
+def _isolated(request, settings, tmp_path, django_db_blocker):
+    settings.MEDIA_ROOT = tmp_path / "private"
+    # The shared cache is the database cache, as in production: a test that uses the database
+    # starts and ends with it empty (the test database set up first, never the real one).
+    uses_db = bool({"db", "transactional_db"} & set(request.fixturenames)) or request.node.get_closest_marker(
+        "django_db"
+    )
+    if uses_db:
+        request.getfixturevalue("django_db_setup")
+
+    def clear():
+        caches["local"].clear()
+        if uses_db:
+            with django_db_blocker.unblock():
+                cache.clear()
+
+    clear()
+    yield
+    clear()
 
 
 @pytest.fixture

@@ -40,6 +40,7 @@ def environment(connection, var_dir: Path, **extra) -> dict:
         PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         PYTHONUNBUFFERED="1",
         TESTING="0",
+        DEMO="1",  # a demo-like process: no production SECRET_KEY needed
         JOB_HEARTBEAT_SECONDS="0.5",
         JOB_SWEEP_SECONDS="1",
     )

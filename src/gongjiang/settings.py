@@ -1,8 +1,10 @@
 """Settings for Gongjiang, read from the environment.
 
-Every knob a deployment needs is an environment variable with a safe default for the demo:
-``DATABASE_URL`` (SQLite in ``var/`` by default), ``SECRET_KEY`` (generated once into
-``var/secret_key`` when absent), ``DEBUG``, ``ALLOWED_HOSTS``, ``GONGJIANG_VAR_DIR``.
+Every knob a deployment needs is an environment variable: ``DATABASE_URL`` (SQLite in ``var/``
+by default), ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``GONGJIANG_VAR_DIR`` and the rest below.
+Without ``DEMO``, ``DEBUG`` or a test run this is production: HTTPS only (HSTS, secure cookies,
+redirect), and no start without a ``SECRET_KEY``. ``make run`` sets ``DEMO=1``: plain HTTP on
+this machine and a key generated once into ``var/secret_key``.
 Rules that the federation changes over time (password policy, idle timeout, amounts) are
 not here: they live in the database and are edited in the product's UI.
 """
@@ -14,12 +16,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
-
-BASE_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = BASE_DIR.parent.parent
-VAR_DIR = Path(os.environ.get("GONGJIANG_VAR_DIR", PROJECT_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -29,19 +27,38 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+DEBUG = env_bool("DEBUG", False)
+TESTING = env_bool("TESTING") or "pytest" in sys.modules
+DEMO = env_bool("DEMO", False)
+PRODUCTION = not (DEBUG or TESTING or DEMO)
+
+# Everything this process writes — the database, uploads, exports, the key — is personal data
+# or a secret: files 0600, folders 0700, whatever the shell's umask.
+os.umask(0o077)
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+VAR_DIR = Path(os.environ.get("GONGJIANG_VAR_DIR", PROJECT_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+VAR_DIR.chmod(0o700)
+
+
 def _secret_key() -> str:
     if key := os.environ.get("SECRET_KEY"):
         return key
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. In production give it in the environment (at least 50 random "
+            "characters: python -c 'import secrets; print(secrets.token_urlsafe(50))'), the same for "
+            "the web server and the worker. For the demo use `make run` (or set DEMO=1)."
+        )
     path = VAR_DIR / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+    path.chmod(0o600)
     return path.read_text().strip()
 
 
 SECRET_KEY = _secret_key()
-DEBUG = env_bool("DEBUG", False)
-TESTING = env_bool("TESTING") or "pytest" in sys.modules
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -132,6 +149,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests run on a file, not in memory: the crash and supervision tests start real worker and
     # web processes, which must see the test database.
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or str(VAR_DIR / "test.sqlite3")}
+    for _suffix in ("", "-wal", "-shm"):  # a database made before the umask above
+        _file = Path(f"{DATABASES['default']['NAME']}{_suffix}")
+        if _file.exists():
+            _file.chmod(0o600)
+# PostgreSQL in production: the application connects as a role that owns nothing; ``migrate``
+# connects as the owner given here (``gongjiang.core.roles``). Give it to the release step only.
+DATABASE_OWNER = dj_database_url.parse(os.environ["DATABASE_OWNER_URL"]) if "DATABASE_OWNER_URL" in os.environ else None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users, login, sessions -------------------------------------------------------------------
@@ -142,6 +166,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "gongjiang.accounts.validators.PolicyPasswordValidator"},
+    {"NAME": "gongjiang.accounts.validators.PasswordHistoryValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
@@ -149,28 +174,45 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"  # the start page depends on the role
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# The idle timeout itself is part of the security policy edited in the UI; this is only the
-# upper bound of the cookie; the middleware slides the expiry at most once a minute.
-SESSION_COOKIE_AGE = 8 * 3600
+# The session cookie is a browser-session cookie (no Max-Age): it goes when the browser closes.
+# The server ends a session after the idle timeout (the security policy, edited in the UI) and,
+# however active, SESSION_ABSOLUTE_HOURS after the login (accounts.middleware). The stored
+# session outlives neither.
+SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    # HTTPS only: the browser is told to come back over HTTPS alone (HSTS), plain HTTP is
+    # redirected. An intranet without TLS must say so (SECURE_SSL_REDIRECT=0, HSTS_SECONDS=0).
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
 X_FRAME_OPTIONS = "DENY"
 
-# Lockout after 5 failures for 30 minutes, per user name: behind a government NAT many staff
-# share one address, so locking by address would lock out a whole office.
+# Lockout after 5 failures for 30 minutes, per user name *and* address: guessing from one
+# machine cannot lock the administrator out of their own. An address is also limited across
+# every user name it tries (accounts.login_limits), well above 5 because behind a government
+# NAT a whole office shares one address.
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_ADDRESS_LIMIT = int(os.environ.get("LOGIN_ADDRESS_LIMIT", "20"))
+LOGIN_ADDRESS_MINUTES = int(os.environ.get("LOGIN_ADDRESS_MINUTES", "15"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "gongjiang.accounts.views.lockout"
 AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+if AXES_IPWARE_PROXY_COUNT:
+    # Behind the reverse proxy, which terminates TLS and must set this header (README, Production).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Languages ------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -198,8 +240,12 @@ STORAGES = {
 # Uploaded photos and generated exports are personal data: they live outside any public URL
 # and are served only through views that check permissions.
 MEDIA_ROOT = VAR_DIR / "private"
+if MEDIA_ROOT.exists():
+    MEDIA_ROOT.chmod(0o700)
 MEDIA_URL = "/private-media-is-not-served/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Background work -----------------------------------------------------------------------
@@ -214,11 +260,22 @@ TASKS = {
     }
 }
 
+# "default" is shared by every process (web workers, task worker), so that the API's rate
+# limits and the per-address login limit hold across processes: the database cache (``manage.py
+# migrate`` creates its table), or Redis when REDIS_URL is set (needs the redis package, not a
+# dependency of the demo). "local" is each process's own memory, for what may be a little stale
+# and is read on every page (the security policy, 30 seconds).
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "gongjiang",
-    }
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        if os.environ.get("REDIS_URL")
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "gongjiang_cache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},  # counted on every write: keep the table small
+        }
+    ),
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gongjiang"},
 }
 
 LOGGING = {
@@ -240,6 +297,10 @@ GONGJIANG = {
     # The API: requests per minute per token (or signed-in user, or address), the largest JSON
     # body, and the largest upload (a roster file).
     "API_RATE": os.environ.get("API_RATE", "600/m"),
+    # Invalid tokens per address: past this, every token from the address waits (429).
+    "API_INVALID_TOKEN_RATE": os.environ.get("API_INVALID_TOKEN_RATE", "30/m"),
+    # A token lasts this many days at most (and by default); a new password ends it sooner.
+    "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", "90")),
     "API_MAX_BODY": 1024 * 1024,
     "ROSTER_MAX_BYTES": 50 * 1024 * 1024,
     # A grassroots union's roster upload: at most this many data rows (a union has far fewer
@@ -260,8 +321,6 @@ GONGJIANG = {
 
 SITE_TITLE = _("Gongjiang")
 
-# Lockout is per user name on purpose (see AXES_LOCKOUT_PARAMETERS above).
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 if TESTING:
     # Hashing is not what the tests test; a fast hasher keeps a thousand logins cheap.

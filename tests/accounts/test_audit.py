@@ -31,8 +31,7 @@ def test_the_database_refuses_an_update_behind_the_applications_back(entry):
     assert AuditEntry.objects.get(pk=entry.pk).object_repr == "x"
 
 
-@pytest.mark.postgres
-def test_postgresql_refuses_a_delete_too(entry):
+def test_the_database_refuses_a_delete_too(entry):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
         cur.execute("DELETE FROM accounts_auditentry WHERE id = %s", [entry.pk])
     assert AuditEntry.objects.filter(pk=entry.pk).exists()

@@ -54,6 +54,60 @@ def test_five_failures_lock_the_account_even_with_the_right_password(client, sta
     assert AuditEntry.objects.filter(action=AuditAction.LOCKOUT).count() >= 1
 
 
+def test_a_lockout_at_one_address_leaves_the_owner_free_at_another(client, admin_user, policy):
+    for _ in range(5):
+        post_login(client, "admin", "wrong")
+    assert post_login(client, "admin", PASSWORD).status_code == 429
+    own_desk = client.post(LOGIN, {"username": "admin", "password": PASSWORD}, REMOTE_ADDR="10.7.7.7")
+    assert own_desk.status_code == 302
+
+
+def test_an_administrators_lockout_is_a_security_event(client, admin_user, staff, policy):
+    for _ in range(5):
+        post_login(client, "zhoumin", "wrong")
+    assert not AuditEntry.objects.filter(action=AuditAction.SECURITY).exists()  # staff: a lockout only
+    for _ in range(5):
+        post_login(client, "admin", "wrong")
+    event = AuditEntry.objects.get(action=AuditAction.SECURITY)
+    assert (event.detail, event.object_id, event.ip_address) == (
+        {"kind": "admin_lockout", "username": "admin", "address": "10.1.2.3"},
+        str(admin_user.pk),
+        "10.1.2.3",
+    )
+
+
+def test_many_user_names_from_one_address_are_stopped(client, staff, settings):
+    settings.LOGIN_ADDRESS_LIMIT, settings.LOGIN_ADDRESS_MINUTES = 20, 15
+    for i in range(20):  # four tries each at five names: no name reaches its own lockout
+        assert post_login(client, f"guess{i % 5}", "wrong").status_code == 200
+    refused = post_login(client, "zhoumin", PASSWORD)
+    assert refused.status_code == 429
+    assert "此地址登录失败次数过多" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED, detail__refused="address").count() == 1
+    event = AuditEntry.objects.get(action=AuditAction.SECURITY)
+    assert event.detail == {
+        "kind": "throttled",
+        "address": "10.1.2.3",
+        "failures": 20,
+        "minutes": 15,
+        "last_username": "guess4",
+    }
+    other = client.post(LOGIN, {"username": "zhoumin", "password": PASSWORD}, REMOTE_ADDR="10.7.7.7")
+    assert other.status_code == 302
+
+
+def test_the_address_may_try_again_when_its_window_has_passed(client, staff, settings):
+    from django.core.cache import cache
+
+    settings.LOGIN_ADDRESS_LIMIT = 3
+    for _ in range(3):
+        post_login(client, "nobody", "wrong")
+    assert post_login(client, "zhoumin", PASSWORD).status_code == 429
+    cache.delete("login-failures:10.1.2.3")  # what the window's timeout does
+    assert post_login(client, "zhoumin", PASSWORD).status_code == 302
+
+
 def test_four_failures_do_not_lock(client, staff):
     for _ in range(4):
         post_login(client, "zhoumin", "wrong")
@@ -92,6 +146,44 @@ def test_an_active_session_stays(client, staff, policy):
     session["last_seen"] = time.time() - 29 * 60
     session.save()
     assert client.get("/archive/").status_code == 200
+
+
+def test_the_session_cookie_never_outlives_the_browser(client, staff, policy):
+    """The idle timeout slides on the server; the cookie itself has no Max-Age or Expires."""
+    login = post_login(client, "zhoumin", PASSWORD)
+    assert (login.cookies["sessionid"]["max-age"], login.cookies["sessionid"]["expires"]) == ("", "")
+    session = client.session
+    session["last_seen"] = time.time() - 120  # so that this request slides the timeout
+    session.save()
+    response = client.get("/archive/")
+    assert response.status_code == 200
+    assert "sessionid" in response.cookies  # the session was written …
+    assert (response.cookies["sessionid"]["max-age"], response.cookies["sessionid"]["expires"]) == ("", "")
+
+
+def test_a_session_ends_twelve_hours_after_login_however_active(client, staff, policy):
+    post_login(client, "zhoumin", PASSWORD)
+    session = client.session
+    assert time.time() - session["started"] < 60
+    session["started"] = time.time() - 12 * 3600 + 60
+    session.save()
+    assert client.get("/archive/").status_code == 200  # active, eleven hours and 59 minutes in
+    session = client.session
+    session["started"] = time.time() - 12 * 3600 - 1
+    session.save()
+    response = client.get("/archive/", follow=True)
+    assert response.redirect_chain[0][0].startswith(LOGIN)
+    assert "会话最长 12 小时" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_absolute_lifetime_is_configurable(client, staff, policy, settings):
+    settings.SESSION_ABSOLUTE_HOURS = 2
+    post_login(client, "zhoumin", PASSWORD)
+    session = client.session
+    session["started"] = time.time() - 2 * 3600 - 1
+    session.save()
+    assert client.get("/archive/").status_code == 302
 
 
 def test_logout_is_a_post_and_is_audited(client, staff):

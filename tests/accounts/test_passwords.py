@@ -1,4 +1,5 @@
 import datetime as dt
+import itertools
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -93,3 +94,40 @@ def test_a_reset_password_must_be_changed_at_next_login(client, admin_user, make
     PolicyPasswordValidator().validate(one_time)
     client.force_login(target)
     assert client.get("/archive/")["Location"] == "/accounts/password/"
+
+
+def change(user, old, new):
+    services.change_own_password(user=user, old_password=old, new_password=new)
+
+
+def test_none_of_the_last_five_passwords_may_be_chosen_again(staff_user, policy):
+    passwords = [PASSWORD, *(f"Pass#{i}word2027" for i in range(1, 6))]
+    for old, new in itertools.pairwise(passwords):
+        change(staff_user, old, new)
+    current = passwords[-1]
+    for reused in passwords[-5:-1]:  # the four before the current one (which makes five)
+        with pytest.raises(ValidationError) as e:
+            change(staff_user, current, reused)
+        assert e.value.message_dict == {"new_password1": ["这是您最近 5 次用过的密码之一，请换一个从未用过的密码。"]}
+    staff_user.refresh_from_db()
+    assert staff_user.check_password(current)
+    change(staff_user, current, passwords[0])  # six passwords ago: allowed again
+    assert staff_user.check_password(passwords[0])
+
+
+def test_an_admins_reset_does_not_make_the_old_password_usable_again(staff_user, admin_user, policy):
+    temporary = services.reset_password(actor=admin_user, user=staff_user)
+    with pytest.raises(ValidationError) as e:
+        change(staff_user, temporary, PASSWORD)
+    assert "这是您最近 5 次用过的密码之一" in e.value.message_dict["new_password1"][0]
+
+
+def test_the_number_remembered_is_the_policys(staff_user, admin_user, policy, client):
+    services.update_policy(actor=admin_user, data={"password_history": 0})
+    change(staff_user, PASSWORD, "Second#2027")
+    change(staff_user, "Second#2027", PASSWORD)  # no history kept in mind
+    with pytest.raises(ValidationError):
+        services.update_policy(actor=admin_user, data={"password_history": 25})
+    client.force_login(admin_user)
+    page = client.get("/accounts/policy/").content.decode()
+    assert "记住的历史密码数" in page

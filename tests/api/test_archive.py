@@ -279,13 +279,24 @@ def test_imports_are_the_importers_own(api_for, staff_user, union_user, auditor_
     assert api_for(auditor_user).get("/rosters").status_code == 403
 
 
-def test_the_openapi_document_and_the_docs_page_are_served_locally(client):
+def test_the_openapi_document_and_the_docs_page_are_served_locally(client, staff_user):
+    client.force_login(staff_user)
     spec = client.get("/api/v1/openapi.json").json()
     assert spec["info"]["title"] == "工匠 Gongjiang API"
     assert "/api/v1/model-workers" in spec["paths"]
     docs = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in docs
     assert "cdn" not in docs.lower()
+
+
+def test_the_api_description_needs_a_login_or_a_token(client, staff_user):
+    refused = client.get("/api/v1/openapi.json")
+    assert (refused.status_code, refused.json()["code"]) == (401, "unauthenticated")
+    docs = client.get("/api/v1/docs")
+    assert (docs.status_code, docs["Location"]) == (302, "/accounts/login/?next=/api/v1/docs")
+    assert ApiClient(client, "gj_deadbeef_nothing").get("/openapi.json").status_code == 401
+    with_token = ApiClient(client, token_services.create_token(actor=staff_user, name="文档")[1])
+    assert with_token.get("/openapi.json").json()["info"]["title"] == "工匠 Gongjiang API"
 
 
 def test_the_token_page_shows_a_new_token_once_and_revokes(client, staff_user):

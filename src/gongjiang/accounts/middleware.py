@@ -1,22 +1,26 @@
-"""Session rules from the security policy: the idle timeout and forced password changes."""
+"""Session rules: the policy's idle timeout, an absolute lifetime, forced password changes."""
 
 import time
-from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjiang.accounts.models import SecurityPolicy
 
 LAST_SEEN = "last_seen"
+STARTED = "started"
 
 
 class SessionPolicyMiddleware:
+    """The session cookie stays a browser-session cookie (it goes when the browser closes); the
+    server ends a session after the policy's idle timeout and, however active, after
+    ``SESSION_ABSOLUTE_HOURS`` from the login."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -26,24 +30,23 @@ class SessionPolicyMiddleware:
             policy = SecurityPolicy.current()
             idle = policy.idle_timeout_minutes * 60
             now = time.time()
+            started = request.session.setdefault(STARTED, now)  # sessions from before this rule start now
+            if now - started > settings.SESSION_ABSOLUTE_HOURS * 3600:
+                return self._end(
+                    request,
+                    _("You were logged out: a session lasts at most %(n)d hours. Please log in again.")
+                    % {"n": settings.SESSION_ABSOLUTE_HOURS},
+                )
             last_seen = request.session.get(LAST_SEEN, now)
             if now - last_seen > idle:
-                logout(request)
-                messages.info(
+                return self._end(
                     request,
                     _("You were logged out after %(n)d minutes without activity.") % {"n": policy.idle_timeout_minutes},
                 )
-                if request.path.startswith("/api/"):
-                    return self.get_response(request)  # now without a session: the API answers 401
-                if request.htmx:
-                    response = self.get_response(request)
-                    response["HX-Redirect"] = reverse("accounts:login")
-                    return response
-                return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
             # Write the session at most once a minute: every page view need not be a database write.
+            # No set_expiry: that would turn the cookie into one that outlives the browser.
             if LAST_SEEN not in request.session or now - last_seen > 60:
                 request.session[LAST_SEEN] = now
-                request.session.set_expiry(idle)
             if self._must_change_password(user, policy) and not self._exempt(request.path):
                 if request.path.startswith("/api/"):
                     return JsonResponse(
@@ -55,13 +58,20 @@ class SessionPolicyMiddleware:
                 return redirect("accounts:password_change")
         return self.get_response(request)
 
+    def _end(self, request, message):
+        logout(request)
+        messages.info(request, message)
+        if request.path.startswith("/api/"):
+            return self.get_response(request)  # now without a session: the API answers 401
+        if request.htmx:
+            response = self.get_response(request)
+            response["HX-Redirect"] = reverse("accounts:login")
+            return response
+        return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
+
     @staticmethod
     def _must_change_password(user, policy) -> bool:
-        if user.must_change_password:
-            return True
-        if policy.expiry_days and user.password_changed_at:
-            return timezone.now() - user.password_changed_at > timedelta(days=policy.expiry_days)
-        return False
+        return user.password_change_due(policy)
 
     @staticmethod
     def _exempt(path: str) -> bool:

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, router, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongjiang.accounts.enums import AuditAction, OrganisationKind, Role, Via
+from gongjiang.core.append_only import AppendOnlyModel, AppendOnlyQuerySet
 
 
 class Organisation(models.Model):
@@ -97,6 +100,16 @@ class User(AbstractUser):
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
 
+    def password_change_due(self, policy: SecurityPolicy | None = None) -> bool:
+        """Must the user choose a new password before anything else (set by an admin's reset, or
+        the policy's expiry)? Pages send them to the change form; API tokens are refused."""
+        if self.must_change_password:
+            return True
+        policy = policy or SecurityPolicy.current()
+        if policy.expiry_days and self.password_changed_at:
+            return timezone.now() - self.password_changed_at > timedelta(days=policy.expiry_days)
+        return False
+
     def delete(self, *args, **kwargs):
         # Users are deactivated, never deleted: the audit log points at them.
         raise PermissionDenied(_("Users are deactivated, not deleted."))
@@ -113,6 +126,11 @@ class SecurityPolicy(models.Model):
         _("password expiry (days)"), default=0, help_text=_("0 means passwords do not expire.")
     )
     idle_timeout_minutes = models.PositiveSmallIntegerField(_("idle timeout (minutes)"), default=30)
+    password_history = models.PositiveSmallIntegerField(
+        _("passwords remembered"),
+        default=5,
+        help_text=_("A new password may not be any of this many most recent ones; 0 turns the rule off."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     CACHE_KEY = "security-policy"
@@ -126,27 +144,56 @@ class SecurityPolicy(models.Model):
 
     @classmethod
     def current(cls) -> SecurityPolicy:
-        policy = cache.get(cls.CACHE_KEY)
+        policy = caches["local"].get(cls.CACHE_KEY)
         if policy is None:
             policy = cls.objects.order_by("pk").first() or cls()
-            cache.set(cls.CACHE_KEY, policy, 30)
+            caches["local"].set(cls.CACHE_KEY, policy, 30)  # read on every page: no round trip
         return policy
 
 
-class AuditQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionDenied("audit entries are immutable")
+class PasswordHistory(models.Model):
+    """A password the user had before (its hash only), so that it is not chosen again."""
 
-    def delete(self):
-        raise PermissionDenied("audit entries are immutable")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    encoded = models.CharField(max_length=128)
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    KEEP = 24  # the most any policy may ask to remember
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-replaced_at"], name="password_history_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.replaced_at:%Y-%m-%d}"
 
 
-class AuditEntry(models.Model):
+class AuditQuerySet(AppendOnlyQuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Many entries at once, chained like single ones (see ``accounts.chain``)."""
+        from gongjiang.accounts import chain
+        from gongjiang.core import bulk
+
+        if kwargs.get("update_conflicts"):
+            self._refuse()
+        objs = list(objs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            chain.seal(objs, using=self.db)
+            # Ids drawn while the chain is held (after ``seal``), so id order is chain order.
+            for obj, pk in zip(objs, sorted(bulk.reserve_ids(self.model, len(objs))), strict=True):
+                obj.pk = pk
+            return super().bulk_create(objs, *args, **kwargs)
+
+
+class AuditEntry(AppendOnlyModel):
     """One thing that happened: who, when, from where, to what, before and after.
 
-    Append-only. The model refuses updates and deletes, and the database refuses them too
-    (triggers, see migration 0002), so nothing in the application can rewrite history.
+    Append-only (``core.append_only``): the model and the database refuse updates and deletes,
+    so nothing in the application can rewrite history. Each entry holds the hash of the one
+    before it (``accounts.chain``), so a change made behind the application's back — by the
+    database's owner, or in a backup — shows in ``manage.py verify_audit``.
     """
+
+    APPEND_ONLY_MESSAGE = "audit entries are immutable"
 
     at = models.DateTimeField(_("time"), default=timezone.now)
     actor = models.ForeignKey(
@@ -167,10 +214,13 @@ class AuditEntry(models.Model):
     organisation_id = models.BigIntegerField(null=True, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
+    # SHA-256 of the entry before (by id) and of this entry's content with that hash.
+    prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = AuditQuerySet.as_manager()
 
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
         ordering = ["-at", "-id"]
@@ -186,12 +236,14 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.get_action_display()} {self.object_repr}"
 
     def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionDenied("audit entries are immutable")
-        super().save(*args, **kwargs)
+        from gongjiang.accounts import chain
 
-    def delete(self, *args, **kwargs):
-        raise PermissionDenied("audit entries are immutable")
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        if not self._state.adding:
+            super().save(*args, **kwargs)  # refused
+        with transaction.atomic(using=using, savepoint=False):
+            chain.seal([self], using=using)
+            super().save(*args, **kwargs)
 
     def get_action_display(self) -> str:
         try:

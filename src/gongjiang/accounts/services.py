@@ -10,7 +10,7 @@ from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import diff, record, snapshot
 from gongjiang.accounts.enums import AuditAction, OrganisationKind, Role
-from gongjiang.accounts.models import Organisation, SecurityPolicy, User
+from gongjiang.accounts.models import Organisation, PasswordHistory, SecurityPolicy, User
+from gongjiang.accounts.signals import credentials_changed
 
 USER_FIELDS = ["username", "full_name", "email", "phone", "role", "organisation", "model_worker", "is_active"]
 ORG_FIELDS = [
@@ -41,6 +42,7 @@ POLICY_FIELDS = [
     "require_symbols",
     "expiry_days",
     "idle_timeout_minutes",
+    "password_history",
 ]
 
 FEDERATION_ROLES = {Role.FEDERATION_ADMIN, Role.FEDERATION_STAFF, Role.AUDITOR}
@@ -129,6 +131,9 @@ def update_user(*, actor, user: User, data: dict[str, Any]) -> User:
             organisation_id=user.organisation_id,
             changes=changes,
         )
+    if "role" in changes or "organisation" in changes:
+        reason = "role_change" if "role" in changes else "organisation_change"
+        credentials_changed.send(sender=User, actor=actor, user=user, reason=reason)
     return user
 
 
@@ -148,7 +153,18 @@ def set_user_active(*, actor, user: User, active: bool) -> User:
         obj=user,
         organisation_id=user.organisation_id,
     )
+    if not active:
+        credentials_changed.send(sender=User, actor=actor, user=user, reason="deactivated")
     return user
+
+
+def _remember_password(user: User) -> None:
+    """Keep the hash being replaced (``PasswordHistoryValidator`` reads it)."""
+    if not user.password or not user.has_usable_password():
+        return
+    PasswordHistory.objects.create(user=user, encoded=user.password)
+    stale = PasswordHistory.objects.filter(user=user).order_by("-replaced_at", "-id")[PasswordHistory.KEEP :]
+    PasswordHistory.objects.filter(pk__in=list(stale.values_list("pk", flat=True))).delete()
 
 
 @transaction.atomic
@@ -156,11 +172,13 @@ def reset_password(*, actor, user: User) -> str:
     """Give the user a one-time password; they must choose their own at the next login."""
     _require(actor, permissions.Perm.MANAGE_USERS)
     password = temporary_password()
+    _remember_password(user)
     user.set_password(password)
     user.must_change_password = True
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
     axes_reset(username=user.username)
     record(actor=actor, action=AuditAction.PASSWORD_RESET, obj=user, organisation_id=user.organisation_id)
+    credentials_changed.send(sender=User, actor=actor, user=user, reason="password_reset")
     return password
 
 
@@ -198,10 +216,12 @@ def change_own_password(*, user: User, old_password: str, new_password: str) -> 
         password_validation.validate_password(new_password, user)
     except ValidationError as e:
         raise ValidationError({"new_password1": e.messages}) from None
+    _remember_password(user)
     user.set_password(new_password)
     user.must_change_password = False
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
     record(actor=user, action=AuditAction.PASSWORD_CHANGE, obj=user, organisation_id=user.organisation_id)
+    credentials_changed.send(sender=User, actor=user, user=user, reason="password_change")
     return user
 
 
@@ -260,11 +280,15 @@ def update_policy(*, actor, data: dict[str, Any]) -> SecurityPolicy:
         raise ValidationError({"min_length": [_("Passwords shorter than 8 characters are not allowed.")]})
     if not 5 <= data.get("idle_timeout_minutes", policy.idle_timeout_minutes) <= 480:
         raise ValidationError({"idle_timeout_minutes": [_("Choose between 5 and 480 minutes.")]})
+    if data.get("password_history", policy.password_history) > PasswordHistory.KEEP:
+        raise ValidationError(
+            {"password_history": [_("At most %(n)d passwords are remembered.") % {"n": PasswordHistory.KEEP}]}
+        )
     for k, v in data.items():
         if k in POLICY_FIELDS:
             setattr(policy, k, v)
     policy.save()
-    cache.delete(SecurityPolicy.CACHE_KEY)
+    caches["local"].delete(SecurityPolicy.CACHE_KEY)  # other processes within 30 seconds
     changes = diff(before, snapshot(policy, POLICY_FIELDS))
     if changes:
         record(actor=actor, action=AuditAction.UPDATE, obj=policy, changes=changes)

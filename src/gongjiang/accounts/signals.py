@@ -1,11 +1,21 @@
 """Logins, failed logins, logouts and lockouts go into the audit log."""
 
+import time
+
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
-from gongjiang.accounts.audit import record
-from gongjiang.accounts.enums import AuditAction
+from gongjiang.accounts import login_limits
+from gongjiang.accounts.audit import record, security_event
+from gongjiang.accounts.enums import AuditAction, Role, SecurityEventKind
+from gongjiang.accounts.models import User
+from gongjiang.core import context
+
+# Sent inside the service's transaction when what a user's credentials stand for changes — the
+# password reset or changed, the role changed, the account deactivated — so that the apps that
+# hand out credentials of their own (API tokens) withdraw them. kwargs: actor, user, reason.
+credentials_changed = Signal()
 
 
 class _Named:
@@ -20,6 +30,9 @@ class _Named:
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
     record(actor=user, action=AuditAction.LOGIN, obj=user, organisation_id=user.organisation_id)
+    if request is not None and hasattr(request, "session"):
+        # The absolute lifetime counts from here (accounts.middleware).
+        request.session["started"] = time.time()
 
 
 @receiver(user_logged_out)
@@ -37,6 +50,8 @@ def _login_failed(sender, credentials, request=None, **kwargs):
         object_type="accounts.user",
         object_repr=username,
     )
+    if request is not None:
+        login_limits.note_failure(context.client_ip(request), username or "")
 
 
 @receiver(user_locked_out)
@@ -47,3 +62,12 @@ def _locked_out(sender, request, username, ip_address, **kwargs):
         object_type="accounts.user",
         object_repr=username or "",
     )
+    user = User.objects.filter(username=username).first() if username else None
+    if user is not None and (user.role == Role.FEDERATION_ADMIN or user.is_superuser):
+        # Someone is guessing the administrator's password: the 安全事件 page must show it.
+        security_event(
+            kind=SecurityEventKind.ADMIN_LOCKOUT,
+            obj=user,
+            organisation_id=user.organisation_id,
+            detail={"username": username, "address": ip_address},
+        )

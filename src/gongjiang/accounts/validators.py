@@ -39,3 +39,33 @@ class PolicyPasswordValidator:
         if policy.require_symbols:
             parts.append(_("a symbol such as @ # % !"))
         return _("The password needs %(what)s.") % {"what": _("、").join(parts)}
+
+
+class PasswordHistoryValidator:
+    """Not the current password nor any of the last few (``SecurityPolicy.password_history``
+    counts them all, the current one included)."""
+
+    def _count(self) -> int:
+        from gongjiang.accounts.models import SecurityPolicy
+
+        return SecurityPolicy.current().password_history
+
+    def validate(self, password, user=None):
+        from django.contrib.auth.hashers import check_password
+
+        from gongjiang.accounts.models import PasswordHistory
+
+        n = self._count()
+        if not n or user is None or not user.pk:
+            return
+        earlier = PasswordHistory.objects.filter(user=user).order_by("-replaced_at", "-id")
+        hashes = [user.password, *earlier.values_list("encoded", flat=True)[: n - 1]]
+        if any(encoded and check_password(password, encoded) for encoded in hashes):
+            raise ValidationError(
+                _("This is one of your last %(n)d passwords; choose one you have not used before.") % {"n": n},
+                code="password_reused",
+            )
+
+    def get_help_text(self):
+        n = self._count()
+        return _("It may not be one of your last %(n)d passwords.") % {"n": n} if n else ""

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongjiang.accounts import permissions, services
+from gongjiang.accounts import login_limits, permissions, services
+from gongjiang.accounts.audit import record
 from gongjiang.accounts.audit_display import decorate
-from gongjiang.accounts.enums import Role
+from gongjiang.accounts.enums import AuditAction, Role
 from gongjiang.accounts.forms import (
     AuditFilterForm,
     LoginForm,
@@ -31,6 +33,7 @@ from gongjiang.accounts.forms import (
 )
 from gongjiang.accounts.models import AuditEntry, Organisation, SecurityPolicy, User
 from gongjiang.accounts.permissions import Perm
+from gongjiang.core import context
 from gongjiang.core.decorators import perm_required, section
 from gongjiang.core.forms import apply_errors
 from gongjiang.core.pagination import KeysetPaginator
@@ -43,6 +46,31 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        ip = context.client_ip(request)
+        if login_limits.blocked(ip):
+            # Too many failures from this address, whatever the user names: refused unread.
+            username = request.POST.get("username", "")[:150]
+            record(
+                actor=SimpleNamespace(username=username, is_authenticated=False),
+                action=AuditAction.LOGIN_FAILED,
+                object_type="accounts.user",
+                object_repr=username,
+                detail={"refused": "address"},
+            )
+            return render(
+                request,
+                "accounts/login.html",
+                {
+                    "form": LoginForm(request),
+                    "address_blocked": True,
+                    "minutes": login_limits.minutes(),
+                    "limit": login_limits.limit(),
+                },
+                status=429,
+            )
+        return super().post(request, *args, **kwargs)
 
 
 def lockout(request, original_response=None, credentials=None):
@@ -98,9 +126,11 @@ def password_change(request):
 
 
 def _policy_help() -> str:
-    from gongjiang.accounts.validators import PolicyPasswordValidator
+    from gongjiang.accounts.validators import PasswordHistoryValidator, PolicyPasswordValidator
 
-    return PolicyPasswordValidator().get_help_text()
+    return " ".join(
+        t for t in (PolicyPasswordValidator().get_help_text(), PasswordHistoryValidator().get_help_text()) if t
+    )
 
 
 @require_POST
@@ -265,6 +295,10 @@ def policy(request):
             "form": form,
             "failure_limit": settings.AXES_FAILURE_LIMIT,
             "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+            "address_limit": login_limits.limit(),
+            "address_minutes": login_limits.minutes(),
+            "session_hours": settings.SESSION_ABSOLUTE_HOURS,
+            "token_days": settings.GONGJIANG["API_TOKEN_DAYS"],
         },
     )
 

@@ -6,3 +6,6 @@ class ApiConfig(AppConfig):
     name = "gongjiang.api"
     label = "api"
     verbose_name = _("API")
+
+    def ready(self):
+        from gongjiang.api import receivers  # noqa: F401 - connects the signal receivers

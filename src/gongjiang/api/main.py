@@ -8,8 +8,10 @@ exports are audited exactly as in the UI.
 from __future__ import annotations
 
 import logging
+from functools import wraps
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.utils import InterfaceError, OperationalError
@@ -24,8 +26,10 @@ from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 from ninja.throttling import SimpleRateThrottle
 
+from gongjiang.accounts.audit import security_event
+from gongjiang.accounts.enums import SecurityEventKind
 from gongjiang.api import services as token_services
-from gongjiang.core import context
+from gongjiang.core import context, throttle
 from gongjiang.core.errors import FAILED, RETRY_AFTER, UNAVAILABLE, DomainError
 
 log = logging.getLogger(__name__)
@@ -81,8 +85,13 @@ class TokenAuth(HttpBearer):
     openapi_description = "个人 API 令牌（在“API 令牌”页面创建）"
 
     def authenticate(self, request, token):
+        invalid = InvalidTokenThrottle()
+        if invalid.exceeded(request):
+            # Too many invalid tokens from this address: no token from it is even looked at.
+            raise Throttled(wait=invalid.wait())
         found = token_services.resolve(token, ip=context.client_ip(request))
         if found is None:
+            invalid.note(request)
             return None
         request.user = found.user
         request.api_token = found
@@ -104,19 +113,35 @@ class SessionAuth(APIKeyHeader):
         return None
 
 
-class UserRateThrottle(SimpleRateThrottle):
+class SharedRateThrottle(SimpleRateThrottle):
+    """ninja's sliding window, kept in the shared cache with each update serialised, so that a
+    limit holds across every worker process (``core.throttle``)."""
+
+    def _read_rate(self) -> None:
+        # Read the rate on every request (not once at start-up) so a changed setting applies.
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+
+    def allow_request(self, request):
+        self._read_rate()
+        try:
+            with throttle.serialised(self.get_cache_key(request) or ""):
+                return super().allow_request(request)
+        except (OperationalError, InterfaceError) as exc:
+            # ninja runs throttles outside its exception handlers. With the database (and so the
+            # shared cache) away, let the call through: the operation's own first query then
+            # fails inside the handlers and the caller gets the 503 ``unavailable`` shape.
+            log.warning("rate limit not checked, the database is unavailable: %s", exc)
+            return True
+
+
+class UserRateThrottle(SharedRateThrottle):
     """Requests per token (or per signed-in user); anonymous calls per address."""
 
     scope = "user"
 
     def get_rate(self):
         return settings.GONGJIANG["API_RATE"]
-
-    def allow_request(self, request):
-        # Read the rate on every request (not once at start-up) so a changed setting applies.
-        self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request)
 
     def get_cache_key(self, request):
         token = getattr(request, "api_token", None)
@@ -127,6 +152,33 @@ class UserRateThrottle(SimpleRateThrottle):
         else:
             ident = f"ip:{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class InvalidTokenThrottle(SharedRateThrottle):
+    """Invalid tokens per address: past ``API_INVALID_TOKEN_RATE`` the address waits."""
+
+    scope = "invalid-token"
+
+    def get_rate(self):
+        return settings.GONGJIANG["API_INVALID_TOKEN_RATE"]
+
+    def get_cache_key(self, request):
+        return self.cache_format % {"scope": self.scope, "ident": context.client_ip(request) or "-"}
+
+    def exceeded(self, request) -> bool:
+        self._read_rate()
+        self.key, self.now = self.get_cache_key(request), self.timer()
+        self.history = [t for t in self.cache.get(self.key, []) if t > self.now - self.duration]
+        return len(self.history) >= self.num_requests
+
+    def note(self, request) -> None:
+        """Count one invalid token; the one that reaches the limit is a security event."""
+        self.allow_request(request)
+        if len(self.history) == self.num_requests:
+            security_event(
+                kind=SecurityEventKind.INVALID_TOKENS,
+                detail={"address": context.client_ip(request), "count": self.num_requests, "rate": self.rate},
+            )
 
 
 def _has_nul(value) -> bool:
@@ -154,7 +206,28 @@ class ChineseJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}  # readable Chinese in logs and curl output
 
 
+def docs_login_required(view):
+    """The API's description names every path and field: it is for signed-in users and token
+    holders only. The docs page sends others to the login page; openapi.json answers 401."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            try:
+                user = TokenAuth()(request)
+            except Throttled as exc:
+                return api.on_exception(request, exc)
+            if not user:
+                if request.path.endswith(".json"):
+                    return api.on_exception(request, AuthenticationError())
+                return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 api = NinjaAPI(
+    docs_decorator=docs_login_required,
     renderer=ChineseJSONRenderer(),
     parser=StrictJSONParser(),
     title="工匠 Gongjiang API",

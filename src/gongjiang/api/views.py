@@ -20,12 +20,14 @@ from gongjiang.core.forms import DateInput, apply_errors
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=60, help_text=_("e.g. 市总工会统计报送"))
-    expires_on = forms.DateField(
-        label=_("Expires on"),
-        required=False,
-        widget=DateInput(),
-        help_text=_("Leave empty for a token that lasts until you revoke it."),
-    )
+    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expires_on"].help_text = _(
+            "Leave empty for %(n)s days, the longest a token lasts. A new password, a new role or "
+            "leaving ends every token at once."
+        ) % {"n": services.lifetime_days()}
 
 
 @login_required

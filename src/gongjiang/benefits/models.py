@@ -3,7 +3,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -20,6 +19,7 @@ from gongjiang.benefits.enums import (
     SchemePeriod,
     StockKind,
 )
+from gongjiang.core.append_only import AppendOnlyModel
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -331,17 +331,11 @@ class LeftOut(models.Model):
         return f"{self.batch_id}:{self.model_worker_id} {self.reason}"
 
 
-class LedgerQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionDenied("ledger entries are never changed")
+class LedgerEntry(AppendOnlyModel):
+    """One payment (or hand-out), or the reversal of one. Append-only (``core.append_only``):
+    the model and the database refuse UPDATE and DELETE; a correction is a reversing entry."""
 
-    def delete(self):
-        raise PermissionDenied("ledger entries are never deleted")
-
-
-class LedgerEntry(models.Model):
-    """One payment (or hand-out), or the reversal of one. Append-only: the model and the
-    database refuse UPDATE and DELETE (migration 0002); a correction is a reversing entry."""
+    APPEND_ONLY_MESSAGE = "ledger entries are never changed or deleted; record a reversing entry"
 
     model_worker = models.ForeignKey("archive.ModelWorker", on_delete=models.PROTECT, related_name="+")
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+")
@@ -359,9 +353,7 @@ class LedgerEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    objects = LedgerQuerySet.as_manager()
-
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger")
         ordering = ["-paid_on", "-id"]
@@ -380,14 +372,6 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paid_on} {self.amount}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionDenied("ledger entries are never changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionDenied("ledger entries are never deleted")
 
     @property
     def period_label(self) -> str:

@@ -760,6 +760,16 @@ def _settle(batch: Batch, actor) -> None:
         record(actor=actor, action=AuditAction.UPDATE, obj=batch, changes={"state": [before, new]})
 
 
+def record_return_file(*, actor, batch: Batch, data: bytes, name: str) -> dict[str, int]:
+    """The bank's return file, read only once the actor may record payments: a file from
+    someone who may not is refused unread (the spreadsheet reader is the exposed part).
+    Reading happens outside the batch's lock; ``record_results`` checks the rest."""
+    from gongjiang.benefits import bankfile
+
+    _require(actor, Perm.PREPARE_BATCHES)
+    return record_results(actor=actor, batch=batch, results=bankfile.parse_return(batch, data, name))
+
+
 @transaction.atomic
 def record_results(*, actor, batch: Batch, results: list[dict]) -> dict[str, int]:
     """Results from the bank (or by hand): each {line, paid: bool, paid_on, reference, reason}.

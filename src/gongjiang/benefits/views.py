@@ -256,8 +256,7 @@ def batch_action(request, pk: int, action: str):
             if not form.is_valid():
                 raise ValidationError(_("Choose the return file."))
             upload = form.cleaned_data["file"]
-            results = bankfile.parse_return(batch, upload.read(), upload.name)
-            outcome = services.record_results(actor=user, batch=batch, results=results)
+            outcome = services.record_return_file(actor=user, batch=batch, data=upload.read(), name=upload.name)
             messages.success(
                 request,
                 _("From the bank's file: %(p)s paid, %(f)s failed.") % {"p": outcome["paid"], "f": outcome["failed"]},

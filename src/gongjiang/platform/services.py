@@ -22,6 +22,7 @@ from gongjiang.accounts.audit import diff, record, snapshot
 from gongjiang.accounts.enums import AuditAction, Role
 from gongjiang.archive.enums import Level
 from gongjiang.archive.models import ModelWorker
+from gongjiang.core import uploads
 from gongjiang.core.errors import DomainError
 from gongjiang.platform.enums import (
     TIER_CODE,
@@ -349,6 +350,7 @@ def _check_upload(upload, *, suffixes=EVIDENCE_SUFFIXES) -> None:
         raise ValidationError({"file": [_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)}]})
     if not upload.name.lower().endswith(suffixes):
         raise ValidationError({"file": [_("Upload a PDF, a picture (JPEG, PNG), a Word or Excel file.")]})
+    uploads.check(upload)
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjiang.accounts import permissions
-from gongjiang.accounts.audit import build, build_values, mask_changes, record
+from gongjiang.accounts.audit import build, build_values, mask_changes, record, write_many
 from gongjiang.accounts.enums import AuditAction, OrganisationKind, SecurityEventKind
 from gongjiang.accounts.models import AuditEntry, Organisation
 from gongjiang.archive.enums import Verification
@@ -739,7 +739,7 @@ def _carry_out(ri: RosterImport, plan: planner.Plan, actor) -> dict[str, int]:
                     },
                 )
             )
-    bulk.insert(AuditEntry, AUDIT_COLUMNS, ([e[n] for n in AUDIT_COLUMNS] for e in entries))
+    write_many(entries)
     bulk.insert(ImportedRecord, EFFECT_COLUMNS, effects)
     return {"created_people": len(new_people), "updated_people": len(changed), "honours_added": len(honours)}
 
@@ -760,21 +760,6 @@ HONOUR_COLUMNS = [
     "remarks",
     "created_at",
     "updated_at",
-]
-AUDIT_COLUMNS = [
-    "at",
-    "actor_id",
-    "actor_username",
-    "ip_address",
-    "via",
-    "action",
-    "object_type",
-    "object_id",
-    "object_repr",
-    "model_worker_id",
-    "organisation_id",
-    "changes",
-    "detail",
 ]
 EFFECT_COLUMNS = ["roster_import_id", "worker_id", "created", "before", "honours", "version_after"]
 

@@ -421,8 +421,7 @@ def results_file(request, batch_id: int, file: File[UploadedFile] = None):
     batch = _batch(request, batch_id)
     if not file:  # absent, or empty (a multipart client may send an empty part)
         raise ValidationError({"file": [_("Choose the return file.")]})
-    parsed = bankfile.parse_return(batch, file.read(), file.name)
-    outcome = services.record_results(actor=request.user, batch=batch, results=parsed)
+    outcome = services.record_return_file(actor=request.user, batch=batch, data=file.read(), name=file.name)
     return {**outcome, "batch": _batch_detail(batch_id)}
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from gongjiang.core.append_only import AppendOnlyModel
 from gongjiang.platform.enums import PlanState
 
 
@@ -59,8 +60,10 @@ class Allocation(models.Model):
         return f"{self.plan_id}:{self.unit_id} {self.amount}"
 
 
-class Disbursement(models.Model):
-    """Money paid to a unit. Never changed: a correction is a reversing entry."""
+class Disbursement(AppendOnlyModel):
+    """Money paid to a unit. Append-only (``core.append_only``): a correction is a reversing entry."""
+
+    APPEND_ONLY_MESSAGE = "disbursements are never changed or deleted; record a reversing entry"
 
     unit = models.ForeignKey("platform.Unit", on_delete=models.PROTECT, related_name="disbursements")
     allocation = models.ForeignKey(
@@ -74,7 +77,7 @@ class Disbursement(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         indexes = [models.Index(fields=["unit", "-paid_on"], name="disbursement_unit")]
 
     def __str__(self) -> str:
