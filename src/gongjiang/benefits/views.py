@@ -110,9 +110,18 @@ def scheme_detail(request, pk: int):
             "rules": scheme.rules.order_by("-effective_from"),
             "batches": scheme.batches.select_related("prepared_by").order_by("-created_at")[:24],
             "items": scheme.items.select_related("item"),
+            "item_choices": _item_choices(scheme),
             "generate_form": GenerateForm(),
         },
     )
+
+
+def _item_choices(scheme: Scheme) -> list[tuple[Item, Decimal | None]]:
+    """Every item in stock beside the quantity the scheme gives of it, for the items form."""
+    if not scheme.is_in_kind:
+        return []
+    given = dict(scheme.items.values_list("item_id", "quantity"))
+    return [(item, given.get(item.pk)) for item in Item.objects.filter(is_active=True).order_by("name")]
 
 
 @perm_required(Perm.MANAGE_SCHEMES)

@@ -132,6 +132,7 @@ class ImportRow(models.Model):
     parsed = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("import row")
         ordering = ["row_number"]
         indexes = [models.Index(fields=["roster_import", "action", "row_number"], name="importrow_action")]
 
@@ -150,6 +151,7 @@ class ImportedRecord(models.Model):
     version_after = models.PositiveIntegerField()
 
     class Meta:
+        verbose_name = _("imported record")
         constraints = [
             models.UniqueConstraint(fields=["roster_import", "worker"], name="imported_record_once"),
         ]

@@ -50,6 +50,7 @@ class Allocation(models.Model):
     basis = models.CharField(_("basis"), max_length=200)
 
     class Meta:
+        verbose_name = _("allocation")
         constraints = [
             models.UniqueConstraint(fields=["plan", "unit"], name="allocation_once"),
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="allocation_not_negative"),
@@ -75,6 +76,7 @@ class Disbursement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("disbursement")
         indexes = [models.Index(fields=["unit", "-paid_on"], name="disbursement_unit")]
 
     def __str__(self) -> str:
