@@ -220,6 +220,32 @@ def test_the_report_page_and_its_export_and_the_arrears_button(client, scheme, p
     assert [(x.model_worker.name, x.words) for x in arrears.left_out.all()] == [("无卡", "无银行账户")]
 
 
+def test_the_report_counts_problems_and_shows_lines_being_paid_apart(client, scheme, people, staff_user, approved):
+    """November's lines of 国一 and 省二 are in an approved batch not yet paid: being paid, not
+    late nor missing. The headline counts October (nobody paid) and 无卡's November (no account)."""
+    client.force_login(staff_user)
+    query = {"scheme": scheme.pk, "first": "2026-10-01", "last": "2026-11-01"}
+    page = client.get(reverse("benefits:report"), query)
+    text = page.content.decode()
+    assert "劳模荣誉津贴：应发或已发共 6 人次·期；未按时足额 4 人次·期；欠发 ¥660.00。" in text
+    assert "另有 2 人次·期正在发放" in text
+    assert sorted((r.name, r.period.month, r.status) for r in page.context["rows"]) == [
+        ("国一", 10, "missing"),
+        ("无卡", 10, "missing"),
+        ("无卡", 11, "missing"),
+        ("省二", 10, "missing"),
+    ]
+    apart = client.get(reverse("benefits:report"), {**query, "show": "being_paid"}).context["rows"]
+    assert sorted((r.name, r.period.month, r.status) for r in apart) == [
+        ("国一", 11, "in_progress"),
+        ("省二", 11, "in_progress"),
+    ]
+    problems = sheets(body(client.get(reverse("benefits:report_export"), query)))["未按时足额"]
+    assert len(problems) == 1 + 4
+    api = client.get(f"/api/v1/schemes/{scheme.pk}/report", {"first": "2026-10-01", "last": "2026-11-01"}).json()
+    assert (api["problems"], api["being_paid"], api["owed"]) == (4, 2, "660.00")
+
+
 def test_the_totals_chart_is_an_svg_with_the_figures(client, scheme, people, staff_user, approved):
     services.pay_all(actor=staff_user, batch=approved, paid_on=dt.date(2026, 11, 10), reference="BK")
     client.force_login(staff_user)

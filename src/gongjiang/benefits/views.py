@@ -328,18 +328,24 @@ def _report_span(d):
 def report(request):
     form, args = _report_form(request)
     result, rows, offset = None, [], 0
+    # The problems, or (show=being_paid) the periods whose rest is in a batch not yet paid.
+    being_paid = request.GET.get("show") == "being_paid"
     if args:
         offset = max(0, int(request.GET.get("offset", "0") or 0)) if request.GET.get("offset", "0").isdigit() else 0
         result = reports.on_time_report(
             *args,
             rows=True,
-            statuses=["missing", "short", "overpaid", "late", "in_progress"],
+            statuses=["in_progress"] if being_paid else reports.PROBLEMS,
             limit=PROBLEM_PAGE,
             offset=offset,
         )
         rows = result.rows
     params = request.GET.copy()
     params.pop("offset", None)
+    params.pop("show", None)
+    shown = params.copy()
+    if being_paid:
+        shown["show"] = "being_paid"
     return render(
         request,
         "benefits/report.html",
@@ -350,6 +356,8 @@ def report(request):
             "offset": offset,
             "page_size": PROBLEM_PAGE,
             "query": params.urlencode(),
+            "shown_query": shown.urlencode(),
+            "being_paid": being_paid,
             "next_offset": offset + PROBLEM_PAGE if len(rows) == PROBLEM_PAGE else None,
             "prev_offset": max(0, offset - PROBLEM_PAGE) if offset else None,
             "statuses": [(s, STATUS_LABELS[s]) for s in reports.STATUSES],
@@ -378,7 +386,7 @@ def report_export(request):
     if not args:
         raise Http404
     everything = request.GET.get("all") == "1"
-    statuses = None if everything else [s for s in reports.STATUSES if s != "ok"]
+    statuses = None if everything else reports.PROBLEMS
     result = reports.on_time_report(*args, rows=True, statuses=statuses, limit=EXCEL_ROWS)
     scheme = args[0]
 
