@@ -290,6 +290,33 @@ def test_the_achievements_export_is_a_workbook_of_the_units_in_scope(client, sta
     assert rows[1][:5] == ["李明劳模创新工作室", "工作室", "专利", "一种夹具", 2025.0]
 
 
+def test_the_achievements_headline_and_its_tables_count_the_same_projects(client, staff_user, studio):
+    """A project counts when it was led or completed (the article's words); one taken part in
+    and still going counts nowhere — not in the headline, nor by tier, nor by year."""
+    for role, status in [
+        (ProjectRole.LED, ProjectStatus.ONGOING),
+        (ProjectRole.TOOK_PART, ProjectStatus.COMPLETED),
+        (ProjectRole.TOOK_PART, ProjectStatus.ONGOING),
+    ]:
+        Achievement.objects.create(
+            unit=studio,
+            kind=AchievementKind.PROJECT,
+            title="课题",
+            year=2025,
+            role=role,
+            project_status=status,
+            created_by=staff_user,
+        )
+    Achievement.objects.create(unit=studio, kind=AchievementKind.PATENT, title="专利", year=2024, created_by=staff_user)
+    client.force_login(staff_user)
+    page = client.get(reverse("platform:achievements"))
+    assert page.context["counts"]["projects"] == 2
+    assert "主持或完成课题 2 项" in page.content.decode()
+    # Columns: projects, products, awards, honours, patents, papers; then the total.
+    assert page.context["by_tier"][0] == ("工作室", [2, 0, 0, 0, 1, 0], 3)
+    assert page.context["by_year"] == [(2025, [2, 0, 0, 0, 0, 0], 2), (2024, [0, 0, 0, 0, 1, 0], 1)]
+
+
 def _queries(client, url) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
