@@ -16,9 +16,18 @@ from gongjiang.accounts.enums import AuditAction, Role
 from gongjiang.accounts.models import AuditEntry
 from gongjiang.archive.enums import Level
 from gongjiang.platform import services
-from gongjiang.platform.enums import AchievementKind, CaseState, ProjectRole, ProjectStatus, Tier, UnitStatus
+from gongjiang.platform.enums import (
+    AchievementKind,
+    CaseState,
+    Have,
+    ProjectRole,
+    ProjectStatus,
+    Tier,
+    UnitStatus,
+)
 from gongjiang.platform.models import Achievement, Allocation, Case, Evaluation, FundingPlan, RubricItem, Unit
 from tests.factories import ModelWorkerFactory
+from tests.platform.conftest import meet_six_haves
 
 TODAY = dt.date.today()
 
@@ -41,6 +50,7 @@ def established(actor, union, *, tier=Tier.STUDIO, name="李明劳模创新工�
         },
     )
     services.review_unit(actor=actor, unit=unit, approve=True, reason="同意")
+    meet_six_haves(actor, unit)
     return services.award_plaque(actor=actor, unit=unit, on=dt.date(2024, 5, 1), stars=stars)
 
 
@@ -52,6 +62,26 @@ def studio(staff_user, union_a):
 @pytest.fixture
 def other_studio(staff_user, union_b):
     return established(staff_user, union_b, name="外会工作室")
+
+
+def test_the_award_form_says_which_haves_are_missing_and_takes_the_reason_for_an_exception(client, staff_user, union_a):
+    leader = ModelWorkerFactory(union=union_a, with_level=Level.MUNICIPAL)
+    unit = services.apply_unit(
+        actor=staff_user,
+        data={"name": "零六有工作室", "tier": Tier.STUDIO, "leader": leader, "leader_name": "", "union": union_a},
+    )
+    services.review_unit(actor=staff_user, unit=unit, approve=True, reason="同意")
+    client.force_login(staff_user)
+    page = client.get(unit.get_absolute_url()).content.decode()
+    assert "“六有”尚未全部达到（未达到：有团队、有场地、有经费、有管理、有标志、有成效）" in page
+    assert 'name="override_reason"' in page
+    refused = client.post(reverse("platform:unit_award", args=[unit.pk]), {"on": "2025-06-18"}, follow=True)
+    assert "全部达到后方可授牌" in refused.content.decode()
+    assert Unit.objects.get(pk=unit.pk).status == UnitStatus.APPROVED
+    client.post(reverse("platform:unit_award", args=[unit.pk]), {"on": "2025-06-18", "override_reason": "区委重点项目"})
+    history = client.get(unit.get_absolute_url()).content.decode()
+    assert "即予授牌，特批理由：区委重点项目" in history
+    assert Unit.objects.get(pk=unit.pk).status == UnitStatus.ACTIVE
 
 
 def test_anonymous_users_are_sent_to_log_in(client):
@@ -85,6 +115,8 @@ def test_apply_review_award_through_the_pages_then_the_plaque_pdf_speaks_chinese
     assert client.post(reverse("platform:unit_review", args=[unit.pk]), {"decision": "approve"}).status_code == 403
     client.force_login(staff_user)
     client.post(reverse("platform:unit_review", args=[unit.pk]), {"decision": "approve", "reason": "材料齐全"})
+    for have in Have.values:
+        client.post(reverse("platform:unit_have", args=[unit.pk, have]), {"met": "on", "note": "已落实"})
     client.post(reverse("platform:unit_award", args=[unit.pk]), {"on": "2025-06-18"})
     unit.refresh_from_db()
     assert (unit.status, unit.plaque_number, unit.awarded_on) == (

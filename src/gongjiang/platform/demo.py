@@ -209,6 +209,8 @@ def _unit(rng: random.Random, staff, admin, tier: str, year: int, people: dict) 
     services.review_unit(
         actor=admin, unit=unit, approve=True, reason="材料齐全，六有达标", on=applied + dt.timedelta(days=20)
     )
+    for have in Have.values:  # a plaque certifies the six haves (their notes come later)
+        services.set_have(actor=staff, unit=unit, have=have, met=True, note="")
     return services.award_plaque(
         actor=admin,
         unit=unit,
