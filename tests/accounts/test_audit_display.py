@@ -80,9 +80,9 @@ def test_the_scheme_page_offers_the_items_form_to_whoever_sets_the_items(client,
 
 def test_a_units_six_haves_are_named_in_the_log(staff_user, union_a):
     unit = established(staff_user, union=union_a)
-    platform.set_have(actor=staff_user, unit=unit, have=Have.RESULTS, met=True, note="年度成果见台账")
+    platform.set_have(actor=staff_user, unit=unit, have=Have.RESULTS, met=False, note="成效待核实")
     entry = AuditEntry.objects.filter(object_type="platform.unit").latest("id")
-    assert change_rows(entry) == [("有成效·已达到", "否", "是"), ("有成效·达标说明", "—", "年度成果见台账")]
+    assert change_rows(entry) == [("有成效·已达到", "是", "否"), ("有成效·达标说明", "已落实", "成效待核实")]
 
 
 @pytest.mark.parametrize(

@@ -178,6 +178,33 @@ def test_a_return_file_without_a_result_column_is_explained(client, approved, st
     assert "文件须有“结果”列，以及“行号”或“账号”列。" in response.content.decode()
 
 
+def test_the_preparer_is_not_offered_the_approve_button_another_approver_is(
+    client, scheme, people, staff_user, approver
+):
+    batch = services.generate_batch(actor=staff_user, scheme=scheme, period=NOV)
+    services.submit_batch(actor=staff_user, batch=batch)
+    client.force_login(staff_user)
+    page = client.get(batch.get_absolute_url()).content.decode()
+    assert 'id="approve-batch"' not in page
+    assert "此批次由您制作，须由其他同事审批。" in page
+    client.force_login(approver)
+    assert 'id="approve-batch"' in client.get(batch.get_absolute_url()).content.decode()
+
+
+def test_once_every_line_has_its_result_the_bank_file_is_no_longer_offered(client, approved, staff_user):
+    client.force_login(staff_user)
+    assert 'id="bank-xlsx"' in client.get(approved.get_absolute_url()).content.decode()
+    services.pay_all(actor=staff_user, batch=approved, paid_on=dt.date(2026, 11, 10), reference="BK")
+    page = client.get(approved.get_absolute_url()).content.decode()
+    assert "bank.xlsx" not in page
+    assert "bank.csv" not in page
+    response = client.get(reverse("benefits:bank_file", args=[approved.pk, "xlsx"]), follow=True)
+    assert "本批次各行均已有发放结果，没有需要报送银行的明细。" in response.content.decode()
+    api = client.get(f"/api/v1/batches/{approved.pk}/bank-file?format=xlsx")
+    assert (api.status_code, api.json()["code"]) == (409, "conflict")
+    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT, object_type="benefits.batch").exists()
+
+
 def test_approving_ones_own_batch_through_the_page_is_refused(client, scheme, people, staff_user):
     batch = services.generate_batch(actor=staff_user, scheme=scheme, period=NOV)
     client.force_login(staff_user)

@@ -300,6 +300,11 @@ def bank_file(request, pk: int, fmt: str):
 @perm_required(Perm.VIEW_BATCHES)
 def receipt_sheet(request, pk: int):
     batch = get_object_or_404(Batch.objects.select_related("scheme"), pk=pk)
+    try:
+        bankfile.require_lines_to_send(batch)
+    except DomainError as e:
+        messages.error(request, e.message)
+        return redirect(batch)
     response = file_download(
         lambda path: bankfile.write_receipt_sheet(batch, path), f"签收表-{batch.pk}-{timezone.localtime():%Y%m%d}.xlsx"
     )
