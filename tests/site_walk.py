@@ -49,10 +49,17 @@ class _Page(HTMLParser):
             if a.get(attr):
                 self.text.append(a[attr])
         if tag == "form":
-            self._form = {"action": a.get("action", ""), "method": a.get("method", "get").lower(), "fields": []}
+            self._form = {
+                "action": a.get("action", ""),
+                "method": a.get("method", "get").lower(),
+                "fields": [],
+                "buttons": 0,
+            }
             self.forms.append(self._form)
         elif self._form is not None:
-            kind = a.get("type", "text").lower()
+            kind = a.get("type", "submit" if tag == "button" else "text").lower()
+            if tag in ("button", "input") and kind in ("submit", "image"):
+                self._form["buttons"] += 1
             if tag == "input" and a.get("name"):
                 if kind in ("checkbox", "radio"):
                     if "checked" in a:
@@ -139,6 +146,33 @@ class Visit:
     parent: str
     status: int
     text: list[str] = field(default_factory=list)
+    # Buttons pressed on the page: (form action, status, the refusal if the user was refused).
+    presses: list[tuple[str, int, str]] = field(default_factory=list)
+
+
+# Forms a walker does not press: they end the walk or only change how pages look.
+NO_PRESS = re.compile(r"/(logout|large-text|i18n)/")
+
+
+def press(client, page_path: str, form: dict) -> tuple[str, int, str]:
+    """Press a form's button as the page filled it in, and undo whatever it did. Returns the
+    action, the status and — when the user was refused for who they are — the refusal."""
+    from django.contrib.messages import get_messages
+    from django.db import transaction
+
+    action = urlparse(urljoin("http://testserver" + page_path, form["action"] or page_path)).path
+    data: dict[str, list[str]] = {}
+    for name, value in form["fields"]:
+        data.setdefault(name, []).append(value)
+    with transaction.atomic():
+        response = client.post(action, data)
+        transaction.set_rollback(True)
+    refusal = ""
+    if response.status_code == 403:
+        refusal = "403"
+    elif response.status_code < 500:
+        refusal = " ".join(str(m) for m in get_messages(response.wsgi_request) if "forbidden" in m.tags)
+    return action, response.status_code, refusal
 
 
 def shape(path: str) -> str:
@@ -148,11 +182,15 @@ def shape(path: str) -> str:
     return re.sub(r"\d+", "N", u.path) + (f"?{keys}" if u.query else "")
 
 
-def crawl(client, *, start: str = "/", seeds: list[str] = (), per_shape: int = 2, limit: int = 1500) -> list[Visit]:
+def crawl(
+    client, *, start: str = "/", seeds: list[str] = (), per_shape: int = 2, limit: int = 1500, presses: bool = False
+) -> list[Visit]:
     """Breadth-first over same-site links (GET only) from ``start``, then ``seeds``: every
     shape of page up to ``per_shape`` times, a shape with a query once (another filter value
     or page of the same list teaches nothing new), every seed always. Redirects are followed
-    as links of the page that gave them."""
+    as links of the page that gave them. With ``presses``, each shape of form action is
+    pressed once as the page shows it, and undone (see ``press``)."""
+    pressed: set[str] = set()
     queue = deque([(start, "(start)")] + [(s, "(made by the test)") for s in seeds])
     seen = {start, *seeds}
     shapes: dict[str, int] = {}
@@ -169,6 +207,17 @@ def crawl(client, *, start: str = "/", seeds: list[str] = (), per_shape: int = 2
             page = parse(response.content.decode())
             visit.text = page.text
             found = page.links
+            for form in page.forms if presses else ():
+                target = urlparse(urljoin("http://testserver" + path, form["action"] or path)).path
+                if (
+                    not form["buttons"]
+                    or form["method"] != "post"
+                    or NO_PRESS.search(target)
+                    or shape(target) in pressed
+                ):
+                    continue
+                pressed.add(shape(target))
+                visit.presses.append(press(client, path, form))
         for href, htmx in found:
             url = urldefrag(urljoin("http://testserver" + path, unescape(href)))[0]
             u = urlparse(url)
