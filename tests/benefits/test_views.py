@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
+from gongjiang.accounts.audit_display import detail_text
 from gongjiang.accounts.enums import AuditAction, Role
 from gongjiang.accounts.models import AuditEntry
 from gongjiang.archive.enums import Level
@@ -269,6 +270,8 @@ def test_the_report_counts_problems_and_shows_lines_being_paid_apart(client, sch
     ]
     problems = sheets(body(client.get(reverse("benefits:report_export"), query)))["未按时足额"]
     assert len(problems) == 1 + 4
+    export = AuditEntry.objects.get(action=AuditAction.EXPORT, object_type="benefits.scheme")
+    assert detail_text(export) == "4 行；筛选条件：2026年10月 至 2026年11月，仅问题"
     api = client.get(f"/api/v1/schemes/{scheme.pk}/report", {"first": "2026-10-01", "last": "2026-11-01"}).json()
     assert (api["problems"], api["being_paid"], api["owed"]) == (4, 2, "660.00")
 

@@ -451,7 +451,17 @@ def report_export(request):
         actor=request.user,
         action=AuditAction.EXPORT,
         obj=scheme,
-        detail={"file": "on_time_report", "rows": len(result.rows), "filters": request.GET.urlencode()},
+        detail={
+            "file": "on_time_report",
+            "rows": len(result.rows),
+            # In words, as the audit log shows it (not the page's query string).
+            "filters": (
+                _("%(first)s to %(last)s, every person-period")
+                if everything
+                else _("%(first)s to %(last)s, the problems")
+            )
+            % {"first": scheme.period_label(args[1]), "last": scheme.period_label(args[2])},
+        },
     )
     return response
 
