@@ -347,6 +347,7 @@ def test_the_achievements_headline_and_its_tables_count_the_same_projects(client
     # Columns: projects, products, awards, honours, patents, papers; then the total.
     assert page.context["by_tier"][0] == ("工作室", [2, 0, 0, 0, 1, 0], 3)
     assert page.context["by_year"] == [(2025, [2, 0, 0, 0, 0, 0], 2), (2024, [0, 0, 0, 0, 1, 0], 1)]
+    assert [(u.name, u.n) for u in page.context["top_units"]] == [("李明劳模创新工作室", 3)]
 
 
 def _queries(client, url) -> int:

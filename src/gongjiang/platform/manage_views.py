@@ -444,11 +444,14 @@ def achievements(request):
         row = [counts.get(k, 0) for k, _label in kinds]
         return row, sum(row)
 
-    top_units = (
-        units.annotate(n=Count("achievements", filter=Q(achievements__voided_at__isnull=True)))
-        .filter(n__gt=0)
-        .order_by("-n", "id")[:20]
-    )
+    # The units with the most achievements, counted as the tables count them.
+    per_unit = {pk: sum(c.values()) for pk, c in selectors.achievement_counts_by(base, "unit_id").items()}
+    ranked = sorted((-n, pk) for pk, n in per_unit.items() if n)[:20]
+    found = units.in_bulk([pk for _n, pk in ranked])
+    top_units = []
+    for _n, pk in ranked:
+        found[pk].n = per_unit[pk]
+        top_units.append(found[pk])
     return render(
         request,
         "platform/achievements.html",
