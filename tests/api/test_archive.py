@@ -82,7 +82,16 @@ def test_me_lists_the_users_permissions(api_for, union_user):
     body = api_for(union_user).get("/me").json()
     assert (body["role"], body["organisation_id"]) == (Role.UNION_STAFF, union_user.organisation_id)
     assert body["permissions"] == sorted(
-        ["apply_units", "edit_records", "export", "keep_units", "reveal_sensitive", "view_dashboard", "view_platform"]
+        [
+            "apply_units",
+            "edit_records",
+            "export",
+            "keep_units",
+            "reveal_sensitive",
+            "use_api",
+            "view_dashboard",
+            "view_platform",
+        ]
     )
 
 
@@ -382,6 +391,27 @@ def test_a_user_lists_and_revokes_their_own_tokens_only(client, staff_user, unio
     revoked = api.post(f"/tokens/{leaked.pk}/revoke").json()
     assert (revoked["active"], revoked["revoked_at"] is not None) == (False, True)
     assert AuditEntry.objects.filter(object_type="api.apitoken", object_id=str(leaked.pk)).exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "offered"),
+    [
+        (Role.FEDERATION_ADMIN, True),
+        (Role.FEDERATION_STAFF, True),
+        (Role.UNION_STAFF, True),
+        (Role.AUDITOR, True),
+        (Role.STUDIO_LEADER, False),
+        (Role.MODEL_WORKER, False),
+    ],
+)
+def test_the_token_page_is_offered_only_to_roles_that_connect_systems(client, make_user, policy, role, offered):
+    user = make_user(role)
+    client.force_login(user)
+    page = client.get("/accounts/password/").content.decode()
+    assert ('href="/accounts/tokens/"' in page) is offered
+    assert client.get("/accounts/tokens/").status_code == (200 if offered else 403)
+    client.post("/accounts/tokens/", {"name": "小程序"})
+    assert ApiToken.objects.filter(user=user).exists() is offered
 
 
 def test_the_list_and_a_record_make_as_many_queries_for_one_person_as_for_twelve(api_for, staff_user, union_a):

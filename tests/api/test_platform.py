@@ -161,11 +161,12 @@ def test_the_detail_has_the_six_haves_the_team_the_plaques_and_the_history(api_f
         "LX-GZS-2023-001",
     )
     assert (body["leader_id"], body["leader"], body["may_keep"], body["may_edit"]) == (leader.pk, "李贤凝", True, True)
+    # A plaque is awarded once the six haves are met (the fixture meets them first).
     assert body["haves"] == [
-        {"have": h, "label": label, "met": False, "note": "", "evidence": []}
+        {"have": h, "label": label, "met": True, "note": "已落实", "evidence": []}
         for h, label in zip(Have.values, ["有团队", "有场地", "有经费", "有管理", "有标志", "有成效"], strict=True)
     ]
-    assert body["haves_met"] == 0
+    assert body["haves_met"] == 6
     assert body["members"] == [
         {
             "id": units["studio"].members.get().pk,
@@ -250,6 +251,14 @@ def test_apply_review_and_award_a_studio_through_the_api(api_for, staff_user, un
     staff = api_for(staff_user)
     approved = staff.post(f"/platform/units/{unit_id}/review", {"decision": "approve", "reason": "材料齐全"}).json()
     assert (approved["status"], approved["status_label"]) == ("approved", "已通过，待授牌")
+    # No plaque before the six haves are met, unless the federation says why.
+    early = staff.post(f"/platform/units/{unit_id}/award", {"on": "2025-06-18"})
+    assert (early.status_code, early.json()["code"]) == (409, "conflict")
+    assert early.json()["message"].startswith(
+        "“六有”尚未全部达到（未达到：有团队、有场地、有经费、有管理、有标志、有成效）"
+    )
+    for have in Have.values:
+        assert api.put(f"/platform/units/{unit_id}/haves/{have}", {"met": True, "note": "已落实"}).status_code == 200
     awarded = staff.post(f"/platform/units/{unit_id}/award", {"on": "2025-06-18"}).json()
     assert (awarded["status"], awarded["plaque_number"], awarded["awarded_on"]) == (
         "active",
@@ -328,10 +337,10 @@ def test_the_plaque_is_a_pdf_once_awarded(api_for, staff_user, units):
 def test_a_union_keeps_its_units_six_haves_and_team(api_for, union_user, auditor_user, units):
     api = api_for(union_user)
     bearer = units["bearer"]
-    body = api.put(f"/platform/units/{bearer.pk}/haves/team", {"met": True, "note": "8 人团队"}).json()
+    body = api.put(f"/platform/units/{bearer.pk}/haves/team", {"met": False, "note": "团队调整中"}).json()
     assert (body["haves"][0], body["haves_met"]) == (
-        {"have": "team", "label": "有团队", "met": True, "note": "8 人团队", "evidence": []},
-        1,
+        {"have": "team", "label": "有团队", "met": False, "note": "团队调整中", "evidence": []},
+        5,
     )
     assert api.put(f"/platform/units/{bearer.pk}/haves/nonsense", {"met": True}).status_code == 404
     assert api.put(f"/platform/units/{units['other'].pk}/haves/team", {"met": True}).status_code == 404

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
+from gongjiang.accounts.audit_display import detail_text
 from gongjiang.accounts.enums import AuditAction, Role
 from gongjiang.accounts.models import AuditEntry
 from gongjiang.archive.enums import Level
@@ -178,6 +179,33 @@ def test_a_return_file_without_a_result_column_is_explained(client, approved, st
     assert "文件须有“结果”列，以及“行号”或“账号”列。" in response.content.decode()
 
 
+def test_the_preparer_is_not_offered_the_approve_button_another_approver_is(
+    client, scheme, people, staff_user, approver
+):
+    batch = services.generate_batch(actor=staff_user, scheme=scheme, period=NOV)
+    services.submit_batch(actor=staff_user, batch=batch)
+    client.force_login(staff_user)
+    page = client.get(batch.get_absolute_url()).content.decode()
+    assert 'id="approve-batch"' not in page
+    assert "此批次由您制作，须由其他同事审批。" in page
+    client.force_login(approver)
+    assert 'id="approve-batch"' in client.get(batch.get_absolute_url()).content.decode()
+
+
+def test_once_every_line_has_its_result_the_bank_file_is_no_longer_offered(client, approved, staff_user):
+    client.force_login(staff_user)
+    assert 'id="bank-xlsx"' in client.get(approved.get_absolute_url()).content.decode()
+    services.pay_all(actor=staff_user, batch=approved, paid_on=dt.date(2026, 11, 10), reference="BK")
+    page = client.get(approved.get_absolute_url()).content.decode()
+    assert "bank.xlsx" not in page
+    assert "bank.csv" not in page
+    response = client.get(reverse("benefits:bank_file", args=[approved.pk, "xlsx"]), follow=True)
+    assert "本批次各行均已有发放结果，没有需要报送银行的明细。" in response.content.decode()
+    api = client.get(f"/api/v1/batches/{approved.pk}/bank-file?format=xlsx")
+    assert (api.status_code, api.json()["code"]) == (409, "conflict")
+    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT, object_type="benefits.batch").exists()
+
+
 def test_approving_ones_own_batch_through_the_page_is_refused(client, scheme, people, staff_user):
     batch = services.generate_batch(actor=staff_user, scheme=scheme, period=NOV)
     client.force_login(staff_user)
@@ -218,6 +246,34 @@ def test_the_report_page_and_its_export_and_the_arrears_button(client, scheme, p
     ]
     # 无卡 is owed two months but has no account: listed as left out, still owed.
     assert [(x.model_worker.name, x.words) for x in arrears.left_out.all()] == [("无卡", "无银行账户")]
+
+
+def test_the_report_counts_problems_and_shows_lines_being_paid_apart(client, scheme, people, staff_user, approved):
+    """November's lines of 国一 and 省二 are in an approved batch not yet paid: being paid, not
+    late nor missing. The headline counts October (nobody paid) and 无卡's November (no account)."""
+    client.force_login(staff_user)
+    query = {"scheme": scheme.pk, "first": "2026-10-01", "last": "2026-11-01"}
+    page = client.get(reverse("benefits:report"), query)
+    text = page.content.decode()
+    assert "劳模荣誉津贴：应发或已发共 6 人次·期；未按时足额 4 人次·期；欠发 ¥660.00。" in text
+    assert "另有 2 人次·期正在发放" in text
+    assert sorted((r.name, r.period.month, r.status) for r in page.context["rows"]) == [
+        ("国一", 10, "missing"),
+        ("无卡", 10, "missing"),
+        ("无卡", 11, "missing"),
+        ("省二", 10, "missing"),
+    ]
+    apart = client.get(reverse("benefits:report"), {**query, "show": "being_paid"}).context["rows"]
+    assert sorted((r.name, r.period.month, r.status) for r in apart) == [
+        ("国一", 11, "in_progress"),
+        ("省二", 11, "in_progress"),
+    ]
+    problems = sheets(body(client.get(reverse("benefits:report_export"), query)))["未按时足额"]
+    assert len(problems) == 1 + 4
+    export = AuditEntry.objects.get(action=AuditAction.EXPORT, object_type="benefits.scheme")
+    assert detail_text(export) == "4 行；筛选条件：2026年10月 至 2026年11月，仅问题"
+    api = client.get(f"/api/v1/schemes/{scheme.pk}/report", {"first": "2026-10-01", "last": "2026-11-01"}).json()
+    assert (api["problems"], api["being_paid"], api["owed"]) == (4, 2, "660.00")
 
 
 def test_the_totals_chart_is_an_svg_with_the_figures(client, scheme, people, staff_user, approved):

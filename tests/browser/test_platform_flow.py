@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from gongjiang.accounts.enums import Role
 from gongjiang.accounts.models import SecurityPolicy
 from gongjiang.archive.enums import Level
-from gongjiang.platform.enums import CaseState, Tier, UnitStatus
+from gongjiang.platform.enums import CaseState, Have, Tier, UnitStatus
 from gongjiang.platform.models import Case, Unit
 from tests.browser.conftest import login
 from tests.factories import PASSWORD, ModelWorkerFactory
@@ -59,6 +59,14 @@ def test_apply_review_award_evaluate_promote_and_the_leaders_reach(page, make_us
     page.fill("#review textarea[name=reason]", "六有达标，同意")
     page.click("#review button[type=submit]")
     expect(page.locator("#unit-status")).to_have_text("已通过，待授牌")
+    # No plaque before the six haves: the page says which are missing; the union's six are kept.
+    expect(page.locator("#award-haves")).to_contain_text("未达到：有团队、有场地、有经费、有管理、有标志、有成效")
+    for have in Have.values:
+        page.goto(f"{unit.get_absolute_url()}haves/{have}/")
+        page.check("input[name=met]")
+        page.fill("textarea[name=note]", "已落实")
+        page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.locator("#award-haves")).to_have_count(0)
     page.fill("#award input[name=stars]", "3")
     page.click("#award button[type=submit]")
     expect(page.locator("#unit-status")).to_have_text("正常")

@@ -9,7 +9,7 @@ import pytest
 from gongjiang.accounts.enums import Role
 from gongjiang.archive.enums import Level
 from gongjiang.platform import evaluation, services
-from gongjiang.platform.enums import Tier
+from gongjiang.platform.enums import Have, Tier
 from gongjiang.platform.models import Evaluation, EvaluationRound, PlatformPolicy, RubricItem, Unit
 from tests.factories import ModelWorkerFactory
 
@@ -27,10 +27,18 @@ def apply(actor, *, union, tier=Tier.STANDARD_BEARER, name="测试单位", leade
     return services.apply_unit(actor=actor, data=data, on=on)
 
 
+def meet_six_haves(actor, unit: Unit) -> None:
+    """The unit meets the six haves (a plaque needs them)."""
+    for have in Have.values:
+        services.set_have(actor=actor, unit=unit, have=have, met=True, note="已落实")
+
+
 def established(actor, *, on=AWARDED, stars=None, **kwargs) -> Unit:
-    """apply_unit → review_unit(approve) → award_plaque: an established (ACTIVE) unit."""
+    """apply_unit → review_unit(approve) → the six haves met → award_plaque: an established
+    (ACTIVE) unit."""
     unit = apply(actor, on=on, **kwargs)
     unit = services.review_unit(actor=actor, unit=unit, approve=True, reason="", on=on)
+    meet_six_haves(actor, unit)
     return services.award_plaque(actor=actor, unit=unit, on=on, stars=stars)
 
 

@@ -16,9 +16,18 @@ from gongjiang.accounts.enums import AuditAction, Role
 from gongjiang.accounts.models import AuditEntry
 from gongjiang.archive.enums import Level
 from gongjiang.platform import services
-from gongjiang.platform.enums import AchievementKind, CaseState, ProjectRole, ProjectStatus, Tier, UnitStatus
+from gongjiang.platform.enums import (
+    AchievementKind,
+    CaseState,
+    Have,
+    ProjectRole,
+    ProjectStatus,
+    Tier,
+    UnitStatus,
+)
 from gongjiang.platform.models import Achievement, Allocation, Case, Evaluation, FundingPlan, RubricItem, Unit
 from tests.factories import ModelWorkerFactory
+from tests.platform.conftest import meet_six_haves
 
 TODAY = dt.date.today()
 
@@ -41,6 +50,7 @@ def established(actor, union, *, tier=Tier.STUDIO, name="李明劳模创新工�
         },
     )
     services.review_unit(actor=actor, unit=unit, approve=True, reason="同意")
+    meet_six_haves(actor, unit)
     return services.award_plaque(actor=actor, unit=unit, on=dt.date(2024, 5, 1), stars=stars)
 
 
@@ -52,6 +62,26 @@ def studio(staff_user, union_a):
 @pytest.fixture
 def other_studio(staff_user, union_b):
     return established(staff_user, union_b, name="外会工作室")
+
+
+def test_the_award_form_says_which_haves_are_missing_and_takes_the_reason_for_an_exception(client, staff_user, union_a):
+    leader = ModelWorkerFactory(union=union_a, with_level=Level.MUNICIPAL)
+    unit = services.apply_unit(
+        actor=staff_user,
+        data={"name": "零六有工作室", "tier": Tier.STUDIO, "leader": leader, "leader_name": "", "union": union_a},
+    )
+    services.review_unit(actor=staff_user, unit=unit, approve=True, reason="同意")
+    client.force_login(staff_user)
+    page = client.get(unit.get_absolute_url()).content.decode()
+    assert "“六有”尚未全部达到（未达到：有团队、有场地、有经费、有管理、有标志、有成效）" in page
+    assert 'name="override_reason"' in page
+    refused = client.post(reverse("platform:unit_award", args=[unit.pk]), {"on": "2025-06-18"}, follow=True)
+    assert "全部达到后方可授牌" in refused.content.decode()
+    assert Unit.objects.get(pk=unit.pk).status == UnitStatus.APPROVED
+    client.post(reverse("platform:unit_award", args=[unit.pk]), {"on": "2025-06-18", "override_reason": "区委重点项目"})
+    history = client.get(unit.get_absolute_url()).content.decode()
+    assert "即予授牌，特批理由：区委重点项目" in history
+    assert Unit.objects.get(pk=unit.pk).status == UnitStatus.ACTIVE
 
 
 def test_anonymous_users_are_sent_to_log_in(client):
@@ -107,6 +137,8 @@ def test_apply_review_award_through_the_pages_then_the_plaque_pdf_speaks_chinese
     assert client.post(reverse("platform:unit_review", args=[unit.pk]), {"decision": "approve"}).status_code == 403
     client.force_login(staff_user)
     client.post(reverse("platform:unit_review", args=[unit.pk]), {"decision": "approve", "reason": "材料齐全"})
+    for have in Have.values:
+        client.post(reverse("platform:unit_have", args=[unit.pk, have]), {"met": "on", "note": "已落实"})
     client.post(reverse("platform:unit_award", args=[unit.pk]), {"on": "2025-06-18"})
     unit.refresh_from_db()
     assert (unit.status, unit.plaque_number, unit.awarded_on) == (
@@ -310,6 +342,34 @@ def test_the_achievements_export_is_a_workbook_of_the_units_in_scope(client, sta
         .to_python()
     )
     assert rows[1][:5] == ["李明劳模创新工作室", "工作室", "专利", "一种夹具", 2025.0]
+
+
+def test_the_achievements_headline_and_its_tables_count_the_same_projects(client, staff_user, studio):
+    """A project counts when it was led or completed (the article's words); one taken part in
+    and still going counts nowhere — not in the headline, nor by tier, nor by year."""
+    for role, status in [
+        (ProjectRole.LED, ProjectStatus.ONGOING),
+        (ProjectRole.TOOK_PART, ProjectStatus.COMPLETED),
+        (ProjectRole.TOOK_PART, ProjectStatus.ONGOING),
+    ]:
+        Achievement.objects.create(
+            unit=studio,
+            kind=AchievementKind.PROJECT,
+            title="课题",
+            year=2025,
+            role=role,
+            project_status=status,
+            created_by=staff_user,
+        )
+    Achievement.objects.create(unit=studio, kind=AchievementKind.PATENT, title="专利", year=2024, created_by=staff_user)
+    client.force_login(staff_user)
+    page = client.get(reverse("platform:achievements"))
+    assert page.context["counts"]["projects"] == 2
+    assert "主持或完成课题 2 项" in page.content.decode()
+    # Columns: projects, products, awards, honours, patents, papers; then the total.
+    assert page.context["by_tier"][0] == ("工作室", [2, 0, 0, 0, 1, 0], 3)
+    assert page.context["by_year"] == [(2025, [2, 0, 0, 0, 0, 0], 2), (2024, [0, 0, 0, 0, 1, 0], 1)]
+    assert [(u.name, u.n) for u in page.context["top_units"]] == [("李明劳模创新工作室", 3)]
 
 
 def _queries(client, url) -> int:

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from gongjiang.accounts.enums import Role
+from gongjiang.accounts.models import AuditEntry
 from gongjiang.archive.enums import Level
 from gongjiang.archive.selectors import visible_model_workers
 from gongjiang.core.errors import DomainError
@@ -14,6 +15,7 @@ from gongjiang.platform import evaluation, selectors, services
 from gongjiang.platform.enums import (
     AchievementKind,
     EventKind,
+    Have,
     HonourScope,
     MemberRole,
     ProjectRole,
@@ -23,7 +25,7 @@ from gongjiang.platform.enums import (
 )
 from gongjiang.platform.models import Case, Target, Unit
 from tests.factories import ModelWorkerFactory, OrganisationFactory
-from tests.platform.conftest import apply, established, run_round
+from tests.platform.conftest import apply, established, meet_six_haves, run_round
 
 # --- Application ------------------------------------------------------------------------------------
 
@@ -180,6 +182,7 @@ def test_a_plaque_is_awarded_only_after_approval(staff_user, union_a):
     assert not Unit.objects.exclude(plaque_number=None).exists()
 
     services.review_unit(actor=staff_user, unit=applying, approve=True, reason="")
+    meet_six_haves(staff_user, applying)
     unit = services.award_plaque(actor=staff_user, unit=applying, on=dt.date(2024, 6, 1))
     assert (unit.status, unit.status_since, unit.awarded_on, unit.plaque_number) == (
         UnitStatus.ACTIVE,
@@ -192,6 +195,40 @@ def test_a_plaque_is_awarded_only_after_approval(staff_user, union_a):
     ]
     with pytest.raises(DomainError):
         services.award_plaque(actor=staff_user, unit=unit, on=dt.date(2024, 6, 2))
+
+
+def test_a_plaque_needs_the_six_haves_or_the_federations_reason_for_an_exception(staff_user, union_a):
+    unit = apply(staff_user, union=union_a, tier=Tier.STUDIO, name="零六有工作室")
+    services.review_unit(actor=staff_user, unit=unit, approve=True, reason="")
+    with pytest.raises(DomainError) as refused:
+        services.award_plaque(actor=staff_user, unit=unit, on=dt.date(2024, 6, 1))
+    assert refused.value.message == (
+        "“六有”尚未全部达到（未达到：有团队、有场地、有经费、有管理、有标志、有成效）。"
+        "全部达到后方可授牌；如确需特批授牌，请填写特批理由。"
+    )
+    for have in Have.values[:5]:
+        services.set_have(actor=staff_user, unit=unit, have=have, met=True, note="已落实")
+    with pytest.raises(DomainError) as refused:
+        services.award_plaque(actor=staff_user, unit=unit, on=dt.date(2024, 6, 1), override_reason="  ")
+    assert "（未达到：有成效）" in refused.value.message
+    assert Unit.objects.get(pk=unit.pk).status == UnitStatus.APPROVED
+
+    unit = services.award_plaque(
+        actor=staff_user, unit=unit, on=dt.date(2024, 6, 1), override_reason="新建工作室，成效待首年考评"
+    )
+    assert (unit.status, unit.plaque_number) == (UnitStatus.ACTIVE, "LX-GZS-2024-001")
+    event = unit.events.get(kind=EventKind.AWARDED)
+    assert event.reason == "“六有”未全部达到（未达到：有成效）即予授牌，特批理由：新建工作室，成效待首年考评"
+    entry = AuditEntry.objects.filter(object_type="platform.unit", object_id=str(unit.pk)).latest("id")
+    assert entry.detail["reason"] == event.reason
+
+
+def test_a_unit_meeting_the_six_haves_needs_no_reason(staff_user, union_a):
+    unit = apply(staff_user, union=union_a)
+    services.review_unit(actor=staff_user, unit=unit, approve=True, reason="")
+    meet_six_haves(staff_user, unit)
+    unit = services.award_plaque(actor=staff_user, unit=unit, on=dt.date(2024, 6, 1), override_reason="用不上")
+    assert unit.events.get(kind=EventKind.AWARDED).reason == ""
 
 
 def test_a_plaque_is_not_awarded_in_the_future(staff_user, union_a):

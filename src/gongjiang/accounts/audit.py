@@ -64,6 +64,10 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, models.Model):
         return str(value)
+    if isinstance(value, dict):  # e.g. a scheme's in-kind items {item: quantity}: kept as JSON
+        return {str(_plain(k)): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
     if hasattr(value, "name"):  # files
         return value.name or ""
     return str(value)

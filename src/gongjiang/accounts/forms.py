@@ -1,4 +1,5 @@
 from django import forms
+from django.apps import apps
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -136,19 +137,20 @@ class AuditFilterForm(forms.Form):
     q = forms.CharField(label=_("Object contains"), required=False)
     ip = forms.GenericIPAddressField(label=_("Address"), required=False)
 
-    OBJECT_TYPES = [
-        ("archive.modelworker", _("Model-worker record")),
-        ("archive.honour", _("Honour")),
-        ("archive.familymember", _("Family member")),
-        ("archive.hardshipfile", _("Hardship file")),
-        ("accounts.user", _("User")),
-        ("accounts.organisation", _("Organisation")),
-        ("accounts.securitypolicy", _("Security policy")),
-    ]
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["object_type"].choices = [("", _("All")), *self.OBJECT_TYPES]
+        self.fields["object_type"].choices = [("", _("All")), *object_types()]
+
+
+def object_types() -> list[tuple[str, str]]:
+    """Every kind of object an entry can be about: the models of the project's apps (the
+    dashboard's counters are derived data that nobody changes), by their names."""
+    kinds = [
+        (m._meta.label_lower, str(m._meta.verbose_name))
+        for m in apps.get_models()
+        if m.__module__.startswith("gongjiang.") and m._meta.app_label != "reports"
+    ]
+    return sorted(kinds, key=lambda k: (k[0].split(".")[0], k[1]))
 
 
 class UserFilterForm(forms.Form):

@@ -36,6 +36,9 @@ class Perm(StrEnum):
     KEEP_UNITS = "keep_units"
     MANAGE_PLATFORM = "manage_platform"
     SCORE_UNITS = "score_units"
+    # Personal API tokens, for the systems the federation, a union or the auditor connect
+    # (a model worker or a studio leader has none to connect).
+    USE_API = "use_api"
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -60,6 +63,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.KEEP_UNITS,
             Perm.MANAGE_PLATFORM,
             Perm.SCORE_UNITS,
+            Perm.USE_API,
         }
     ),
     # A grassroots union works on its own people only (scope below): it keeps their records,
@@ -73,11 +77,19 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_PLATFORM,
             Perm.APPLY_UNITS,
             Perm.KEEP_UNITS,
+            Perm.USE_API,
         }
     ),
     # The auditor reads: the audit log, and the records it points at, masked.
     Role.AUDITOR: frozenset(
-        {Perm.VIEW_ALL_RECORDS, Perm.VIEW_AUDIT, Perm.VIEW_DASHBOARD, Perm.VIEW_BATCHES, Perm.VIEW_PLATFORM}
+        {
+            Perm.VIEW_ALL_RECORDS,
+            Perm.VIEW_AUDIT,
+            Perm.VIEW_DASHBOARD,
+            Perm.VIEW_BATCHES,
+            Perm.VIEW_PLATFORM,
+            Perm.USE_API,
+        }
     ),
     # A studio leader keeps their own unit (members, meetings, achievements, expenses) and
     # sees their own record and their members' records; nothing of other units.

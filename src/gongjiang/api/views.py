@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from gongjiang.accounts.permissions import Perm
 from gongjiang.api import services
 from gongjiang.api.models import ApiToken
-from gongjiang.core.decorators import section
+from gongjiang.core.decorators import perm_required, section
 from gongjiang.core.forms import DateInput, apply_errors
 
 
@@ -30,7 +31,7 @@ class TokenForm(forms.Form):
         ) % {"n": services.lifetime_days()}
 
 
-@login_required
+@perm_required(Perm.USE_API)
 @section("tokens")
 def tokens(request):
     form = TokenForm(request.POST or None)
@@ -54,7 +55,7 @@ def tokens(request):
 
 
 @require_POST
-@login_required
+@login_required  # a token made before the user's role changed can still be revoked
 def revoke(request, pk: int):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     services.revoke_token(actor=request.user, token=token)

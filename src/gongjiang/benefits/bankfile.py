@@ -69,6 +69,7 @@ def download(*, actor, batch: Batch, fmt: str):
 
     if batch.state not in (BatchState.APPROVED, BatchState.PAID, BatchState.PARTLY_FAILED):
         raise DomainError(_("The bank file is available once the batch is approved."), code="conflict")
+    require_lines_to_send(batch)
     unmasked = permissions.has_perm(actor, Perm.REVEAL_ACCOUNT)
     writer = write_xlsx if fmt == "xlsx" else write_csv
     response = file_download(
@@ -85,6 +86,17 @@ def download(*, actor, batch: Batch, fmt: str):
         },
     )
     return response
+
+
+def require_lines_to_send(batch: Batch) -> None:
+    """The bank file (and the receipt sheet) lists the lines still to pay, never one paid: once
+    every line has its result there is no file to send, and the page no longer offers one."""
+    from gongjiang.core.errors import DomainError
+
+    if not batch.lines.filter(state=LineState.PENDING).exists():
+        raise DomainError(
+            _("Every line of this batch has its result: nothing is left to send to the bank."), code="conflict"
+        )
 
 
 def _text(value: str) -> str:

@@ -131,6 +131,7 @@ class SchemeItem(models.Model):
     quantity = models.DecimalField(_("quantity per person"), max_digits=8, decimal_places=2)
 
     class Meta:
+        verbose_name = _("item given per person")
         constraints = [models.UniqueConstraint(fields=["scheme", "item"], name="scheme_item_once")]
 
     def __str__(self) -> str:
@@ -166,6 +167,7 @@ class StockMovement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("stock movement")
         ordering = ["-moved_on", "-id"]
 
     def __str__(self) -> str:
@@ -292,6 +294,7 @@ class BatchLine(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("batch line")
         ordering = ["id"]
         indexes = [
             models.Index(fields=["batch", "state", "id"], name="line_batch_state"),
@@ -325,6 +328,7 @@ class LeftOut(models.Model):
     words = models.CharField(max_length=200)
 
     class Meta:
+        verbose_name = _("person left out of a batch")
         indexes = [models.Index(fields=["batch", "reason", "id"], name="leftout_batch")]
 
     def __str__(self) -> str:

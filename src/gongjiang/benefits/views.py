@@ -110,9 +110,18 @@ def scheme_detail(request, pk: int):
             "rules": scheme.rules.order_by("-effective_from"),
             "batches": scheme.batches.select_related("prepared_by").order_by("-created_at")[:24],
             "items": scheme.items.select_related("item"),
+            "item_choices": _item_choices(scheme),
             "generate_form": GenerateForm(),
         },
     )
+
+
+def _item_choices(scheme: Scheme) -> list[tuple[Item, Decimal | None]]:
+    """Every item in stock beside the quantity the scheme gives of it, for the items form."""
+    if not scheme.is_in_kind:
+        return []
+    given = dict(scheme.items.values_list("item_id", "quantity"))
+    return [(item, given.get(item.pk)) for item in Item.objects.filter(is_active=True).order_by("name")]
 
 
 @perm_required(Perm.MANAGE_SCHEMES)
@@ -297,6 +306,11 @@ def bank_file(request, pk: int, fmt: str):
 @perm_required(Perm.VIEW_BATCHES)
 def receipt_sheet(request, pk: int):
     batch = get_object_or_404(Batch.objects.select_related("scheme"), pk=pk)
+    try:
+        bankfile.require_lines_to_send(batch)
+    except DomainError as e:
+        messages.error(request, e.message)
+        return redirect(batch)
     response = file_download(
         lambda path: bankfile.write_receipt_sheet(batch, path), f"签收表-{batch.pk}-{timezone.localtime():%Y%m%d}.xlsx"
     )
@@ -325,12 +339,14 @@ def _report_span(d):
 def report(request):
     form, args = _report_form(request)
     result, rows, offset = None, [], 0
+    # The problems, or (show=being_paid) the periods whose rest is in a batch not yet paid.
+    being_paid = request.GET.get("show") == "being_paid"
     if args:
         offset = max(0, int(request.GET.get("offset", "0") or 0)) if request.GET.get("offset", "0").isdigit() else 0
         result = reports.on_time_report(
             *args,
             rows=True,
-            statuses=["missing", "short", "overpaid", "late", "in_progress"],
+            statuses=["in_progress"] if being_paid else reports.PROBLEMS,
             limit=PROBLEM_PAGE,
             offset=offset,
         )
@@ -338,6 +354,10 @@ def report(request):
         record_read(actor=request.user, object_type="benefits.report", rows=len(rows), query=request.GET)
     params = request.GET.copy()
     params.pop("offset", None)
+    params.pop("show", None)
+    shown = params.copy()
+    if being_paid:
+        shown["show"] = "being_paid"
     return render(
         request,
         "benefits/report.html",
@@ -348,6 +368,8 @@ def report(request):
             "offset": offset,
             "page_size": PROBLEM_PAGE,
             "query": params.urlencode(),
+            "shown_query": shown.urlencode(),
+            "being_paid": being_paid,
             "next_offset": offset + PROBLEM_PAGE if len(rows) == PROBLEM_PAGE else None,
             "prev_offset": max(0, offset - PROBLEM_PAGE) if offset else None,
             "statuses": [(s, STATUS_LABELS[s]) for s in reports.STATUSES],
@@ -376,7 +398,7 @@ def report_export(request):
     if not args:
         raise Http404
     everything = request.GET.get("all") == "1"
-    statuses = None if everything else [s for s in reports.STATUSES if s != "ok"]
+    statuses = None if everything else reports.PROBLEMS
     result = reports.on_time_report(*args, rows=True, statuses=statuses, limit=EXCEL_ROWS)
     scheme = args[0]
 
@@ -436,7 +458,17 @@ def report_export(request):
         actor=request.user,
         action=AuditAction.EXPORT,
         obj=scheme,
-        detail={"file": "on_time_report", "rows": len(result.rows), "filters": request.GET.urlencode()},
+        detail={
+            "file": "on_time_report",
+            "rows": len(result.rows),
+            # In words, as the audit log shows it (not the page's query string).
+            "filters": (
+                _("%(first)s to %(last)s, every person-period")
+                if everything
+                else _("%(first)s to %(last)s, the problems")
+            )
+            % {"first": scheme.period_label(args[1]), "last": scheme.period_label(args[2])},
+        },
     )
     return response
 

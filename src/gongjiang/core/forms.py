@@ -22,4 +22,7 @@ def report_problem(request, error) -> None:
     """A refused action's reasons as one message on the next page (ValidationError or DomainError)."""
     from django.contrib import messages
 
-    messages.error(request, " ".join(getattr(error, "messages", None) or [str(getattr(error, "message", error))]))
+    text = " ".join(getattr(error, "messages", None) or [str(getattr(error, "message", error))])
+    # A refusal of who the user is (not of what they entered) is tagged: a page should not
+    # have offered the action (the crawl test looks for it).
+    messages.error(request, text, extra_tags="forbidden" if getattr(error, "code", "") == "forbidden" else "")

@@ -136,6 +136,12 @@ class ReviewForm(forms.Form):
 class AwardForm(forms.Form):
     on = forms.DateField(label=_("Awarded on"), widget=DateInput())
     stars = forms.IntegerField(label=_("Stars (star posts)"), min_value=1, max_value=9, required=False)
+    override_reason = forms.CharField(
+        label=_("Reason for awarding before the six haves are met"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Only for an exception the federation makes; it is kept in the unit's history."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

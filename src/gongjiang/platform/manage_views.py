@@ -25,7 +25,6 @@ from gongjiang.core.pagination import KeysetPaginator
 from gongjiang.core.xlsx import RosterWriter
 from gongjiang.platform import evaluation, funding, selectors, services
 from gongjiang.platform.enums import (
-    AchievementKind,
     CaseKind,
     CaseState,
     Grade,
@@ -437,28 +436,31 @@ def achievements(request):
     """Every achievement of the units the user may see, rolled up by tier, year and unit."""
     units = selectors.visible_units(request.user)
     base = Achievement.objects.filter(unit__in=units, voided_at__isnull=True)
-    by_year = {}
-    for year, kind, n in base.values_list("year", "kind").annotate(n=Count("id")).order_by("-year"):
-        by_year.setdefault(year, {})[kind] = n
-    by_tier = {}
-    for tier, kind, n in base.values_list("unit__tier", "kind").annotate(n=Count("id")):
-        by_tier.setdefault(tier, {})[kind] = n
-    top_units = (
-        units.annotate(n=Count("achievements", filter=Q(achievements__voided_at__isnull=True)))
-        .filter(n__gt=0)
-        .order_by("-n", "id")[:20]
-    )
-    kinds = AchievementKind.choices
+    by_year = selectors.achievement_counts_by(base, "year")
+    by_tier = selectors.achievement_counts_by(base, "unit__tier")
+    kinds = list(selectors.ACHIEVEMENT_LABELS.items())
+
+    def cells(counts: dict) -> tuple[list[int], int]:
+        row = [counts.get(k, 0) for k, _label in kinds]
+        return row, sum(row)
+
+    # The units with the most achievements, counted as the tables count them.
+    per_unit = {pk: sum(c.values()) for pk, c in selectors.achievement_counts_by(base, "unit_id").items()}
+    ranked = sorted((-n, pk) for pk, n in per_unit.items() if n)[:20]
+    found = units.in_bulk([pk for _n, pk in ranked])
+    top_units = []
+    for _n, pk in ranked:
+        found[pk].n = per_unit[pk]
+        top_units.append(found[pk])
     return render(
         request,
         "platform/achievements.html",
         {
             "kinds": kinds,
             "counts": selectors.achievement_counts(base),
-            "by_year": [(y, [row.get(k, 0) for k, _l in kinds], sum(row.values())) for y, row in by_year.items()],
+            "by_year": [(y, *cells(by_year[y])) for y in sorted(by_year, reverse=True)],
             "by_tier": [
-                (Tier(t).label, [by_tier.get(t, {}).get(k, 0) for k, _l in kinds], sum(by_tier.get(t, {}).values()))
-                for t in (Tier.STUDIO, Tier.STAR_POST, Tier.STANDARD_BEARER)
+                (Tier(t).label, *cells(by_tier.get(t, {}))) for t in (Tier.STUDIO, Tier.STAR_POST, Tier.STANDARD_BEARER)
             ],
             "top_units": top_units,
         },

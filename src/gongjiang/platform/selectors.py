@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from gongjiang.accounts import permissions
 from gongjiang.accounts.enums import Role
@@ -50,10 +51,29 @@ ACHIEVEMENT_COUNTS = {
 }
 
 
+ACHIEVEMENT_LABELS = {
+    "projects": _("Research projects led or completed"),
+    "products": _("New products and technologies"),
+    "awards": _("Science and technology awards"),
+    "honours": _("Collective and individual honours"),
+    "patents": _("Patents"),
+    "papers": _("Papers"),
+}
+
+
+def _counted() -> dict:
+    return {key: Count("id", filter=cond) for key, cond in ACHIEVEMENT_COUNTS.items()}
+
+
 def achievement_counts(qs: QuerySet[Achievement]) -> dict[str, int]:
-    return qs.filter(voided_at__isnull=True).aggregate(
-        **{key: Count("id", filter=cond) for key, cond in ACHIEVEMENT_COUNTS.items()}
-    )
+    return qs.filter(voided_at__isnull=True).aggregate(**_counted())
+
+
+def achievement_counts_by(qs: QuerySet[Achievement], group: str) -> dict:
+    """The same counts for each value of ``group`` (``year``, ``unit__tier``): one
+    definition, so the tables add up to the headline."""
+    rows = qs.filter(voided_at__isnull=True).values(group).annotate(**_counted()).order_by(group)
+    return {row[group]: {key: row[key] for key in ACHIEVEMENT_COUNTS} for row in rows}
 
 
 def established_counts(qs: QuerySet[Unit] | None = None) -> dict[str, int]:

@@ -296,15 +296,41 @@ def _new_plaque(unit: Unit, tier: str, on: dt.date) -> str:
     return number
 
 
+def haves_missing(unit: Unit) -> list[str]:
+    """The six haves the unit has not met yet (their keys, in the order of the six)."""
+    met = set(unit.haves.filter(met=True).values_list("have", flat=True))
+    return [h for h in Have.values if h not in met]
+
+
 @transaction.atomic
-def award_plaque(*, actor, unit: Unit, on: dt.date, stars: int | None = None) -> Unit:
-    """授牌: the approved unit gets its plaque number and is established from this day."""
+def award_plaque(*, actor, unit: Unit, on: dt.date, stars: int | None = None, override_reason: str = "") -> Unit:
+    """授牌: the approved unit gets its plaque number and is established from this day.
+
+    A plaque certifies the six haves: it is awarded once all six are met, or — an exception
+    the federation makes — with the reason for it, which goes into the unit's history."""
     _require(actor, Perm.MANAGE_PLATFORM)
     unit = _lock(unit)
     if unit.status != UnitStatus.APPROVED:
         raise DomainError(_("A plaque is awarded once the application is approved."), code="conflict")
     if on > timezone.localdate():
         raise ValidationError({"on": [_("The date is in the future.")]})
+    missing = "、".join(str(Have(h).label) for h in haves_missing(unit))
+    override_reason = _text(override_reason)
+    if missing and not override_reason:
+        raise DomainError(
+            _(
+                "The six haves are not all met (not yet: %(m)s). A plaque is awarded once they are; "
+                "to award it all the same, give the reason for the exception."
+            )
+            % {"m": missing},
+            code="conflict",
+        )
+    exception = (
+        _("Awarded although the six haves are not all met (not yet: %(m)s): %(r)s")
+        % {"m": missing, "r": override_reason}
+        if missing
+        else ""
+    )
     policy = PlatformPolicy.current()
     if unit.tier == Tier.STAR_POST:
         stars = stars or 1
@@ -316,12 +342,13 @@ def award_plaque(*, actor, unit: Unit, on: dt.date, stars: int | None = None) ->
     unit.status = UnitStatus.ACTIVE
     unit.status_since = on
     unit.save()
-    _event(unit, EventKind.AWARDED, actor=actor, on=on, after=unit.plaque_number)
+    _event(unit, EventKind.AWARDED, actor=actor, on=on, after=unit.plaque_number, reason=exception)
     record(
         actor=actor,
         action=AuditAction.UPDATE,
         obj=unit,
         changes={"status": [UnitStatus.APPROVED, UnitStatus.ACTIVE], "plaque_number": [None, unit.plaque_number]},
+        detail={"reason": exception} if exception else None,
     )
     return unit
 

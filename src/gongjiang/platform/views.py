@@ -243,6 +243,7 @@ def unit_detail(request, pk: int):
             "see_scores": see_scores,
             "have_rows": have_rows,
             "haves_met": sum(1 for h in haves.values() if h.met),
+            "haves_missing": [Have(h).label for h in Have.values if not (h in haves and haves[h].met)],
             "members": unit.members.select_related("model_worker").order_by("left_on", "role", "id"),
             "events": unit.events.select_related("actor").order_by("-id")[:50],
             "evaluations": unit.evaluations.select_related("round").order_by("-round_id")[:10],
@@ -298,7 +299,11 @@ def unit_award(request, pk: int):
         return redirect(unit)
     try:
         unit = services.award_plaque(
-            actor=request.user, unit=unit, on=form.cleaned_data["on"], stars=form.cleaned_data.get("stars")
+            actor=request.user,
+            unit=unit,
+            on=form.cleaned_data["on"],
+            stars=form.cleaned_data.get("stars"),
+            override_reason=form.cleaned_data.get("override_reason", ""),
         )
     except (ValidationError, DomainError) as e:
         report_problem(request, e)

@@ -147,6 +147,7 @@ class ImportRow(models.Model):
     parsed = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("import row")
         # Rows are stored in the file's order (sheet by sheet), so their ids keep it.
         ordering = ["id"]
         indexes = [models.Index(fields=["roster_import", "action", "id"], name="importrow_action_order")]
@@ -166,6 +167,7 @@ class ImportedRecord(models.Model):
     version_after = models.PositiveIntegerField()
 
     class Meta:
+        verbose_name = _("imported record")
         constraints = [
             models.UniqueConstraint(fields=["roster_import", "worker"], name="imported_record_once"),
         ]

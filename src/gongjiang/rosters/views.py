@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongjiang.accounts.audit import record, record_read
+from gongjiang.accounts.audit_display import resolve, show_value
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.permissions import Perm
+from gongjiang.archive.models import ModelWorker
 from gongjiang.core import jobs
 from gongjiang.core.decorators import perm_required, section
 from gongjiang.core.downloads import file_download
@@ -130,7 +132,10 @@ def _describe_rows(ri, rows) -> None:
             if key == "honours":
                 continue
             before, after = [*pair, None, None][:2]
-            row.change_list.append((str(FIELDS[key][0]) if key in FIELDS else key, before, after))
+            label, field = resolve(ModelWorker, key)
+            row.change_list.append(
+                (str(FIELDS[key][0]) if key in FIELDS else label, show_value(field, before), show_value(field, after))
+            )
         row.honours_added = shown.changes.get("honours", [])
 
 

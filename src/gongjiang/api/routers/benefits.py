@@ -558,7 +558,8 @@ class ReportOut(Schema):
     first: dt.date
     last: dt.date
     person_periods: int
-    problems: int
+    problems: int  # missing, short, late or overpaid
+    being_paid: int  # the rest is in a batch not yet paid: not a problem
     owed: Decimal
     totals: dict[str, ReportTotals]
     rows: list[ReportRow]
@@ -596,6 +597,7 @@ def report(request, scheme_id: int, q: Query[ReportQuery]):
         "last": result.last,
         "person_periods": result.person_periods,
         "problems": result.problems,
+        "being_paid": result.being_paid,
         "owed": result.owed,
         "totals": {k: {**v, "n": int(v["n"])} for k, v in result.totals.items()},
         "rows": [

@@ -34,6 +34,7 @@ class RubricItem(models.Model):
     retired = models.BooleanField(default=False)  # kept: closed rounds' sheets point at it
 
     class Meta:
+        verbose_name = _("rubric item")
         ordering = ["order", "id"]
 
     def __str__(self) -> str:
@@ -97,6 +98,7 @@ class ScoreSheet(models.Model):
     submitted_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("score sheet")
         constraints = [models.UniqueConstraint(fields=["evaluation", "reviewer"], name="sheet_once")]
 
     def __str__(self) -> str:
@@ -109,6 +111,7 @@ class ItemScore(models.Model):
     points = models.DecimalField(max_digits=4, decimal_places=1)
 
     class Meta:
+        verbose_name = _("item score")
         constraints = [models.UniqueConstraint(fields=["sheet", "item"], name="item_score_once")]
 
     def __str__(self) -> str:

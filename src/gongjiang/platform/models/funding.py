@@ -51,6 +51,7 @@ class Allocation(models.Model):
     basis = models.CharField(_("basis"), max_length=200)
 
     class Meta:
+        verbose_name = _("allocation")
         constraints = [
             models.UniqueConstraint(fields=["plan", "unit"], name="allocation_once"),
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="allocation_not_negative"),
@@ -78,6 +79,7 @@ class Disbursement(AppendOnlyModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(AppendOnlyModel.Meta):
+        verbose_name = _("disbursement")
         indexes = [models.Index(fields=["unit", "-paid_on"], name="disbursement_unit")]
 
     def __str__(self) -> str:

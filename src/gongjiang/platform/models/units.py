@@ -179,6 +179,7 @@ class TierSpan(models.Model):
     ends_on = models.DateField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("plaque held")
         indexes = [models.Index(fields=["starts_on", "ends_on", "tier"], name="span_dates")]
         constraints = [
             models.UniqueConstraint(fields=["unit"], condition=Q(ends_on__isnull=True), name="span_one_open"),
@@ -201,6 +202,7 @@ class UnitEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("unit history")
         indexes = [models.Index(fields=["unit", "-id"], name="event_unit")]
 
     def __str__(self) -> str:
@@ -245,6 +247,7 @@ class UnitHave(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("one of the six haves")
         constraints = [models.UniqueConstraint(fields=["unit", "have"], name="have_once")]
 
     def __str__(self) -> str:
@@ -273,6 +276,7 @@ class Evidence(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("evidence")
         indexes = [models.Index(fields=["unit", "have"], name="evidence_unit")]
 
     def __str__(self) -> str:
@@ -315,6 +319,7 @@ class FollowUp(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("follow-up")
         ordering = ["on", "id"]
 
     def __str__(self) -> str:
