@@ -5,7 +5,11 @@ Views, the API and services all ask these functions, so a rule is written once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from gongjiang.accounts.enums import Role
 
@@ -99,15 +103,68 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
 
 SELF_SCOPED_ROLES = frozenset({Role.STUDIO_LEADER, Role.MODEL_WORKER})
 
+# Capabilities of the apps above this one (care, nominations, publicity…): each app declares its
+# own in its ``permissions`` module and grants them to roles here, so this table never imports
+# a higher floor.
+_GRANTED: dict[str, set[str]] = {}
 
-def has_perm(user, perm: Perm) -> bool:
+
+def grant(role_perms: Mapping[str, Iterable[str]]) -> None:
+    """Give roles an app's own capabilities (called once by the app's ``permissions`` module)."""
+    for role, perms in role_perms.items():
+        _GRANTED.setdefault(str(role), set()).update(str(p) for p in perms)
+
+
+def registered_perms() -> set[str]:
+    """Every capability known: this table's and the apps' (for the templates' ``can``)."""
+    return {p.value for p in Perm} | {p for perms in _GRANTED.values() for p in perms}
+
+
+class SystemActor:
+    """The actor of management commands, background tasks and the demo: explicit, never a
+    person, allowed everything. Services refuse ``actor=None``; they take this instead."""
+
+    pk = None
+    id = None
+    username = "system"
+    full_name = "系统"
+    role = "system"
+    is_active = True
+    is_authenticated = True
+    is_system = True
+    model_worker_id = None
+    organisation_id = None
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+SYSTEM = SystemActor()
+
+
+def is_system(actor) -> bool:
+    return getattr(actor, "is_system", False) is True
+
+
+def has_perm(user, perm: str) -> bool:
+    if is_system(user):
+        return True
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return perm in ROLE_PERMS.get(user.role, frozenset())
+    return perm in ROLE_PERMS.get(user.role, frozenset()) or perm in _GRANTED.get(user.role, ())
+
+
+def require(actor, perm: str, message=None) -> None:
+    """The one permission check of services: ``actor`` (a user or ``SYSTEM``) holds ``perm``, or
+    PermissionDenied with a Chinese message. ``None`` is refused: say who acts."""
+    if actor is None:
+        raise PermissionDenied(_("No one to act as: pass the user, or the system actor."))
+    if not has_perm(actor, perm):
+        raise PermissionDenied(message or _("You may not do this."))
 
 
 def is_self_scoped(user) -> bool:
-    return user.role in SELF_SCOPED_ROLES
+    return getattr(user, "role", None) in SELF_SCOPED_ROLES
 
 
 def union_scope(user) -> list[int] | None:

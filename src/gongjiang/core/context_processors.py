@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from gongjiang.accounts import permissions
-from gongjiang.accounts.permissions import Perm
+from gongjiang.core import menu
 
 
 def navigation(request):
@@ -9,10 +9,11 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"site_title": settings.SITE_TITLE}
-    can = {p.value: permissions.has_perm(user, p) for p in Perm}
+    can = {p: permissions.has_perm(user, p) for p in permissions.registered_perms()}
     return {
         "site_title": settings.SITE_TITLE,
         "can": can,
         "self_scoped": permissions.is_self_scoped(user),
         "nav_section": getattr(request, "nav_section", ""),
+        "menu_groups": menu.entries_for(user, can),
     }

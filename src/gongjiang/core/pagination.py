@@ -129,3 +129,16 @@ class KeysetPaginator:
             page.next_cursor = _encode(self.values_of(rows[-1])) if page.has_next else ""
             page.prev_cursor = _encode(self.values_of(rows[0])) if page.has_prev else ""
         return page
+
+
+def page_from_request(request, qs: QuerySet, ordering: list[str], *, size: int = 50, count: bool = True) -> Page:
+    """One keyset page of ``qs`` as the request asks for it (``after``/``before``/``page``):
+    the one place a list view reads its paging parameters."""
+    number = request.GET.get("page", "")
+    return KeysetPaginator(ordering, page_size=size).paginate(
+        qs,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        number=int(number) if number.isdigit() else 1,
+        count=count,
+    )
