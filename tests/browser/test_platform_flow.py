@@ -22,7 +22,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def score_everything_full(page):
-    for box in page.locator("input.score-input").all():
+    # The link was just clicked: wait for the score form, or .all() reads the page being left.
+    expect(page.locator("#score-form input.score-input").first).to_be_visible()
+    for box in page.locator("#score-form input.score-input").all():
         box.fill(box.get_attribute("max"))
     page.locator("#score-form button[type=submit]").click()
 
