@@ -32,6 +32,7 @@ from django.db import transaction
 from django.test import Client, TestCase, override_settings
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from PIL import Image
 
 from gongjiang.accounts.audit_display import decorate
 from gongjiang.accounts.models import AuditEntry, Organisation, User
@@ -41,6 +42,7 @@ from gongjiang.benefits.models import Batch, Item, Scheme
 from gongjiang.platform.enums import Have, Tier
 from gongjiang.platform.models import Case, Evaluation, EvaluationRound, RubricItem, Unit
 from gongjiang.rosters.models import RosterImport
+from tests import url_table
 from tests.factories import valid_id
 from tests.site_walk import crawl, raw_keys, submit
 
@@ -370,6 +372,11 @@ def make_everything(client: Client) -> dict:
     ok(submit(client, u, {"decision": "approve", "reason": "材料齐全"}, action=u + "review/"))
     for have in Have.values:
         ok(submit(client, f"{u}haves/{have}/", {"met": "on", "note": "已落实"}))
+    # Evidence for a have: a real picture, as the upload on the unit page sends it.
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(picture, "PNG")
+    upload = SimpleUploadedFile("团队合影.png", picture.getvalue(), content_type="image/png")
+    ok(client.post(u + "evidence/", {"e-file": upload, "e-caption": "团队合影", "have": Have.TEAM}))
     ok(submit(client, u, {"on": today.isoformat(), "stars": "3"}, action=u + "award/"))
     ok(submit(client, u + "members/new/", {"name": "钱师傅", "position": "信息技术教师"}))
     member = unit.members.get(name="钱师傅")
@@ -476,6 +483,12 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory):
             log_in(client, role)
             cache.clear()  # the per-user read limits are not what this walks
             walks[role] = crawl(client, seeds=made["pages"], presses=True)
+
+        def fresh_log_in(client, role):
+            log_in(client, role)
+            cache.clear()
+
+        probes = url_table.probe(client, ROLES, fresh_log_in)
         audit = []
         for entry in AuditEntry.objects.order_by("id"):
             try:
@@ -484,7 +497,7 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory):
                 rows = [(f"{type(exc).__name__}: {exc}", "", "")]
             audit += [(entry.object_type, entry.get_action_display(), *row) for row in rows]
         transaction.set_rollback(True)  # the database cache's rows go with the rest
-    return {"walks": walks, "audit": audit, "made": made}
+    return {"walks": walks, "audit": audit, "made": made, "probes": probes}
 
 
 def test_no_page_answers_with_a_server_error_for_any_role(site):
@@ -495,6 +508,16 @@ def test_no_page_answers_with_a_server_error_for_any_role(site):
         if v.status >= 500
     ]
     assert not errors, "\n".join(errors)
+
+
+def test_every_url_pattern_answers_each_role_exactly(site):
+    """Every URL the site has is in the table, with the one answer each role gets (GET, with the
+    crawl's data): a new page that is not listed, or a change of who may open what, fails here."""
+    found, expected = site["probes"], url_table.EXPECTED
+    assert sorted(set(found) - set(expected)) == [], "\n".join(f"    {n!r}: {found[n]}," for n in found)
+    assert sorted(set(expected) - set(found)) == []
+    wrong = [f"{n}: {found[n]} (expected {expected[n]})" for n in expected if found[n] != expected[n]]
+    assert wrong == [], "roles " + ", ".join(ROLES) + "\n" + "\n".join(wrong)
 
 
 def test_every_role_walks_a_real_site(site):
