@@ -8,7 +8,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 PY := $(UV) run --frozen python
 MANAGE := $(PY) manage.py
 
-.PHONY: help uv setup run test bench lint format messages system clean
+.PHONY: help uv setup run test test-fast bench lint format messages system clean
 
 # The demo: plain HTTP on this machine, a key generated into var/ (production needs SECRET_KEY).
 run bench messages: export DEMO = 1
@@ -16,6 +16,7 @@ run bench messages: export DEMO = 1
 help:
 	@echo "make run      serve the demo at http://127.0.0.1:$(PORT) (web server and task worker)"
 	@echo "make test     run every test (SQLite; set DATABASE_URL for PostgreSQL)"
+	@echo "make test-fast the inner loop: no browser, no property tests, no whole demo (about a minute)"
 	@echo "make bench    measure pages and demo generation (SIZES='1000 100000', DB=sqlite|postgres)"
 	@echo "make lint     ruff, formatting and translations"
 
@@ -39,6 +40,10 @@ run: setup
 
 test: setup system
 	@$(PY) -m pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
+
+# The inner loop: what `make test` runs less the browser, the property tests and the whole demo.
+test-fast: setup
+	@$(PY) -m pytest -n 2 --dist loadgroup -q -m "not browser and not slow" $(PYTEST_ARGS)
 
 bench: setup
 	@$(UV) sync --frozen --quiet --group bench

@@ -16,12 +16,27 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 os.environ.setdefault("TESTING", "1")
 
 
+# Left out of `make test-fast` (the inner loop), by module so a file keeps its mark when it moves:
+# the whole demo, real processes killed and restarted, servers under load, the API fuzzer.
+SLOW_MODULES = {
+    "test_crawl.py",
+    "test_demo.py",
+    "test_crash.py",
+    "test_supervision.py",
+    "test_schemathesis.py",
+    "test_limits.py",
+}
+
+
 def pytest_collection_modifyitems(config, items):
     """PostgreSQL-only tests run in the PostgreSQL pass and are deselected (not skipped) in
-    the SQLite pass; in CI the PostgreSQL pass must really be on PostgreSQL."""
+    the SQLite pass; in CI the PostgreSQL pass must really be on PostgreSQL. Property tests and
+    the modules above are marked ``slow``."""
     vendor = "postgresql" if "postgres" in settings.DATABASES["default"]["ENGINE"] else "sqlite"
     keep, drop = [], []
     for item in items:
+        if item.path.name in SLOW_MODULES or getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.slow)
         (drop if item.get_closest_marker("postgres") and vendor != "postgresql" else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
