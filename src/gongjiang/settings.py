@@ -120,7 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "gongjiang.core.context_processors.navigation",
+                "gongjiang.accounts.context_processors.navigation",
             ],
         },
     },

@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongjiang.accounts import login_limits, permissions, services
+from gongjiang.accounts import login_limits, permissions, reach, services
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.audit_display import decorate
+from gongjiang.accounts.decorators import perm_required, section
 from gongjiang.accounts.enums import AuditAction, Role
 from gongjiang.accounts.forms import (
     AuditFilterForm,
@@ -34,7 +35,6 @@ from gongjiang.accounts.forms import (
 from gongjiang.accounts.models import AuditEntry, Organisation, SecurityPolicy, User
 from gongjiang.accounts.permissions import Perm
 from gongjiang.core import context
-from gongjiang.core.decorators import perm_required, section
 from gongjiang.core.forms import apply_errors
 from gongjiang.core.pagination import KeysetPaginator
 from gongjiang.core.redirects import back_to
@@ -89,9 +89,7 @@ def lockout(request, original_response=None, credentials=None):
 def home(request):
     if request.user.role == Role.STUDIO_LEADER and request.user.model_worker_id:
         # A leader starts at the unit they keep (their list, if they lead several).
-        from gongjiang.platform.selectors import visible_units
-
-        units = list(visible_units(request.user).values_list("pk", flat=True)[:2])
+        units = reach.led_unit_ids(request.user, limit=2)
         if len(units) == 1:
             return redirect("platform:unit", units[0])
         if units:

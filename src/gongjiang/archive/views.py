@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record_read
 from gongjiang.accounts.audit_display import decorate
+from gongjiang.accounts.decorators import perm_required, section
 from gongjiang.accounts.permissions import Perm
 from gongjiang.archive import exports, selectors, services
 from gongjiang.archive.forms import (
@@ -31,7 +32,6 @@ from gongjiang.archive.forms import (
 )
 from gongjiang.archive.models import FamilyMember, HardshipFile, Honour, ModelWorker
 from gongjiang.archive.tasks import export_list
-from gongjiang.core.decorators import perm_required, section
 from gongjiang.core.errors import DomainError
 from gongjiang.core.forms import apply_errors
 from gongjiang.core.models import Job

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record, record_read
+from gongjiang.accounts.decorators import perm_required, section
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.permissions import Perm
 from gongjiang.archive.selectors import visible_model_workers
@@ -48,7 +49,6 @@ from gongjiang.benefits.models import (
     TreatmentHold,
 )
 from gongjiang.core import charts
-from gongjiang.core.decorators import perm_required, section
 from gongjiang.core.downloads import file_download
 from gongjiang.core.errors import DomainError
 from gongjiang.core.forms import apply_errors, report_problem

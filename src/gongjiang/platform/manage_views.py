@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record
+from gongjiang.accounts.decorators import perm_required, section
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.permissions import Perm
-from gongjiang.core.decorators import perm_required, section
 from gongjiang.core.downloads import file_download
 from gongjiang.core.errors import DomainError
 from gongjiang.core.forms import apply_errors, report_problem

@@ -14,10 +14,10 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from gongjiang.accounts import permissions
+from gongjiang.accounts.decorators import perm_required, section
 from gongjiang.accounts.permissions import Perm
 from gongjiang.archive.selectors import search_condition, visible_model_workers
 from gongjiang.core import charts
-from gongjiang.core.decorators import perm_required, section
 from gongjiang.core.errors import DomainError
 from gongjiang.core.forms import apply_errors, report_problem
 from gongjiang.core.pagination import KeysetPaginator

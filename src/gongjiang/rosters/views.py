@@ -10,11 +10,11 @@ from django.views.decorators.http import require_POST
 
 from gongjiang.accounts.audit import record, record_read
 from gongjiang.accounts.audit_display import resolve, show_value
+from gongjiang.accounts.decorators import perm_required, section
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.permissions import Perm
 from gongjiang.archive.models import ModelWorker
 from gongjiang.core import jobs
-from gongjiang.core.decorators import perm_required, section
 from gongjiang.core.downloads import file_download
 from gongjiang.core.errors import DomainError
 from gongjiang.core.forms import apply_errors
