@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "gongjiang.benefits",
     "gongjiang.platform",
     "gongjiang.api",
+    "gongjiang.demo",
     "ninja",
 ]
 
