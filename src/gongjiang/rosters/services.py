@@ -27,8 +27,9 @@ from gongjiang.archive.services import highest_level_of, submitted_verification
 from gongjiang.core import bulk
 from gongjiang.core.errors import DomainError
 from gongjiang.core.pinyin import name_keys
+from gongjiang.core.sheets import reader
 from gongjiang.rosters import columns as C
-from gongjiang.rosters import planner, reader
+from gongjiang.rosters import planner
 from gongjiang.rosters.models import (
     Decision,
     ImportedRecord,
