@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +19,7 @@ from gongjiang.core.errors import DomainError
 from gongjiang.core.forms import apply_errors
 from gongjiang.core.models import JobStatus
 from gongjiang.core.pagination import KeysetPaginator
-from gongjiang.rosters import services, tasks, template
+from gongjiang.rosters import exports, services, tasks, template
 from gongjiang.rosters.columns import FIELDS
 from gongjiang.rosters.forms import MappingForm, UploadForm
 from gongjiang.rosters.models import Decision, ImportMapping, ImportRow, ImportStatus, RowAction, SheetState
@@ -218,18 +217,7 @@ def undo(request, pk: int):
 
 @perm_required(Perm.EDIT_RECORDS)
 def errors(request, pk: int):
-    return errors_download(request.user, _import(request, pk))
-
-
-def errors_download(user, ri):
-    """The rejected rows as they were, with a reason column (page and API); the download is audited."""
-    if not ri.counts.get(RowAction.REJECT):
-        raise Http404
-    response = file_download(
-        lambda path: services.write_errors(ri, path), f"需修改的行-{ri.pk}-{timezone.localtime():%Y%m%d}.xlsx"
-    )
-    record(actor=user, action=AuditAction.DOWNLOAD, obj=ri, detail={"file": "errors"})
-    return response
+    return exports.errors_download(request.user, _import(request, pk))
 
 
 @perm_required(Perm.EDIT_RECORDS)
