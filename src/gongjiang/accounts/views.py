@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongjiang.accounts import login_limits, permissions, reach, services
+from gongjiang.accounts import exports, login_limits, permissions, reach, services
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.audit_display import decorate
 from gongjiang.accounts.decorators import perm_required, section
+from gongjiang.accounts.downloads import audited_download
 from gongjiang.accounts.enums import AuditAction, Role
 from gongjiang.accounts.forms import (
     AuditFilterForm,
@@ -351,50 +352,13 @@ def audit_log(request):
 @perm_required(Perm.VIEW_AUDIT)
 def audit_export(request):
     """The filtered log as .xlsx, for the auditor's working papers; the export is itself logged."""
-    from gongjiang.accounts.audit import record
-    from gongjiang.accounts.enums import AuditAction
-    from gongjiang.core.downloads import file_download
-    from gongjiang.core.xlsx import RosterWriter
-
     form = AuditFilterForm(request.GET or None)
     entries = decorate(list(audit_queryset(form).order_by("-at", "-id")[:AUDIT_EXPORT_LIMIT]))
-    headers = (
-        _("Time"),
-        _("User"),
-        _("Address"),
-        _("Channel"),
-        _("Action"),
-        _("Object"),
-        _("Record number"),
-        _("Changes"),
-        _("Details"),
-    )
-
-    def write(path: str) -> None:
-        with RosterWriter(path, sheet=str(_("Audit log"))) as out:
-            out.header([str(h) for h in headers], [19, 12, 15, 10, 12, 30, 10, 50, 30])
-            for e in entries:
-                changes = "；".join(f"{label}：{before} → {after}" for label, before, after in e.rows)
-                out.row(
-                    [
-                        timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
-                        e.actor_username,
-                        e.ip_address or "",
-                        e.get_via_display(),
-                        e.get_action_display(),
-                        f"{e.object_label} {e.object_repr}",
-                        e.model_worker_id,
-                        changes,
-                        e.detail_text,
-                    ]
-                )
-
-    response = file_download(write, f"审计日志-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
-    record(
+    return audited_download(
+        lambda path: exports.write_audit_log(path, entries),
+        f"审计日志-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
         actor=request.user,
-        action=AuditAction.EXPORT,
         object_type="accounts.auditentry",
         object_repr=str(_("Audit log")),
         detail={"rows": len(entries), "filters": request.GET.urlencode()},
     )
-    return response
