@@ -37,7 +37,7 @@ from gongjiang.accounts.models import AuditEntry, Organisation, SecurityPolicy, 
 from gongjiang.accounts.permissions import Perm
 from gongjiang.core import context
 from gongjiang.core.forms import apply_errors
-from gongjiang.core.pagination import KeysetPaginator
+from gongjiang.core.pagination import page_from_request, without_paging
 from gongjiang.core.redirects import back_to
 
 AUDIT_EXPORT_LIMIT = 100_000
@@ -335,17 +335,9 @@ def audit_log(request):
     qs = audit_queryset(form)
     if request.GET.get("worker", "").isdigit():
         qs = qs.filter(model_worker_id=int(request.GET["worker"]))
-    paginator = KeysetPaginator(["-at", "-id"], page_size=50)
-    page = paginator.paginate(
-        qs,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        number=int(request.GET.get("page", "1") or 1) if request.GET.get("page", "").isdigit() else 1,
-    )
+    page = page_from_request(request, qs, ["-at", "-id"])
     decorate(page.items)
-    params = request.GET.copy()
-    for key in ("after", "before", "page"):
-        params.pop(key, None)
+    params = without_paging(request)
     return render(request, "accounts/audit_log.html", {"form": form, "page": page, "base_query": params.urlencode()})
 
 

@@ -51,7 +51,7 @@ from gongjiang.benefits.models import (
 from gongjiang.core import charts
 from gongjiang.core.errors import DomainError
 from gongjiang.core.forms import apply_errors, report_problem
-from gongjiang.core.pagination import KeysetPaginator
+from gongjiang.core.pagination import page_from_request, without_paging
 
 # --- Overview and schemes ---------------------------------------------------------------------
 
@@ -196,12 +196,7 @@ def batch_detail(request, pk: int):
         qs = batch.lines.select_related("model_worker__union")
         if show in LineState.values:
             qs = qs.filter(state=show)
-    page = KeysetPaginator(["id"], page_size=50).paginate(
-        qs,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        number=int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1,
-    )
+    page = page_from_request(request, qs, ["id"])
     counts = dict(batch.lines.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
     user = request.user
     record_read(
@@ -518,18 +513,11 @@ def ledger(request):
         qs = qs.filter(scheme_id=int(request.GET["scheme"]))
     if request.GET.get("worker", "").isdigit():
         qs = qs.filter(model_worker_id=int(request.GET["worker"]))
-    page = KeysetPaginator(["-id"], page_size=50).paginate(
-        qs,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        number=int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1,
-    )
+    page = page_from_request(request, qs, ["-id"])
     reversed_ids = set(
         LedgerEntry.objects.filter(reverses__in=[e.pk for e in page.items]).values_list("reverses_id", flat=True)
     )
-    params = request.GET.copy()
-    for key in ("after", "before", "page"):
-        params.pop(key, None)
+    params = without_paging(request)
     record_read(actor=request.user, object_type="benefits.ledgerentry", rows=len(page.items), query=request.GET)
     return render(
         request,

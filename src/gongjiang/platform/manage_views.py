@@ -19,7 +19,7 @@ from gongjiang.accounts.downloads import audited_download
 from gongjiang.accounts.permissions import Perm
 from gongjiang.core.errors import DomainError
 from gongjiang.core.forms import apply_errors, report_problem
-from gongjiang.core.pagination import KeysetPaginator
+from gongjiang.core.pagination import page_from_request
 from gongjiang.platform import evaluation, exports, funding, selectors, services
 from gongjiang.platform.enums import (
     CaseKind,
@@ -115,12 +115,7 @@ def round_detail(request, pk: int):
     tier = request.GET.get("tier", "")
     if tier:
         qs = qs.filter(tier=tier)
-    page = KeysetPaginator(["id"], page_size=50).paginate(
-        qs,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        number=int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1,
-    )
+    page = page_from_request(request, qs, ["id"])
     summary = dict(
         rnd.evaluations.exclude(grade="").values_list("grade").annotate(n=Count("id")).values_list("grade", "n")
     )
@@ -484,12 +479,7 @@ def achievements_export(request):
 def mentoring(request):
     units = selectors.visible_units(request.user)
     qs = Mentorship.objects.filter(unit__in=units).select_related("unit")
-    page = KeysetPaginator(["-agreed_on", "-id"], page_size=50).paginate(
-        qs,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        number=int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1,
-    )
+    page = page_from_request(request, qs, ["-agreed_on", "-id"])
     summary = qs.aggregate(
         n=Count("id"), placed=Count("id", filter=~Q(contest_place="")), graded=Count("id", filter=~Q(grade_reached=""))
     )

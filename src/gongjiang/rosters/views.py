@@ -18,7 +18,7 @@ from gongjiang.core.downloads import file_download
 from gongjiang.core.errors import DomainError
 from gongjiang.core.forms import apply_errors
 from gongjiang.core.models import JobStatus
-from gongjiang.core.pagination import KeysetPaginator
+from gongjiang.core.pagination import page_from_request
 from gongjiang.rosters import exports, services, tasks, template
 from gongjiang.rosters.columns import FIELDS
 from gongjiang.rosters.forms import MappingForm, UploadForm
@@ -73,12 +73,7 @@ def detail(request, pk: int):
     if show not in RowAction.values:
         show = RowAction.REJECT
     rows = ImportRow.objects.filter(roster_import=ri, action=show)
-    page = KeysetPaginator(["id"], page_size=50).paginate(
-        rows,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        number=int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1,
-    )
+    page = page_from_request(request, rows, ["id"])
     _describe_rows(ri, page.items)
     record_read(
         actor=request.user,
