@@ -18,7 +18,7 @@ help:
 	@echo "make test     run every test (SQLite; set DATABASE_URL for PostgreSQL)"
 	@echo "make test-fast the inner loop: no browser, no property tests, no whole demo (about a minute)"
 	@echo "make bench    measure pages and demo generation (SIZES='1000 100000', DB=sqlite|postgres)"
-	@echo "make lint     ruff, formatting and translations"
+	@echo "make lint     ruff, formatting, the import contracts (layers) and translations"
 
 # uv is the only thing we install outside the project: from PyPI, into the user's site.
 uv:
@@ -52,6 +52,7 @@ bench: setup
 lint: setup
 	@$(UV) run --frozen ruff check src tests bench scripts
 	@$(UV) run --frozen ruff format --check src tests bench scripts
+	@PYTHONPATH=src $(UV) run --frozen lint-imports --no-cache --no-logo
 	@$(PY) -m pytest -q -p no:xdist tests/test_translations.py
 
 format: setup

@@ -33,12 +33,12 @@ def setup(n: int):
     call_command("migrate", verbosity=0)
     from gongjiang.accounts import demo as account_demo
     from gongjiang.accounts.models import User
-    from gongjiang.archive import demo
     from gongjiang.archive.models import ModelWorker
     from gongjiang.benefits import services
     from gongjiang.benefits.enums import SchemeKind, SchemePeriod
     from gongjiang.benefits.models import PaymentAccount
     from gongjiang.core import bulk
+    from gongjiang.demo import people as demo
 
     fed, unions = account_demo.ensure_organisations()
     account_demo.ensure_users(fed, unions)

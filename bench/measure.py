@@ -47,7 +47,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     from gongjiang.accounts import demo as account_demo
-    from gongjiang.archive import demo as archive_demo
+    from gongjiang.demo import people as archive_demo
 
     account_demo.ensure_organisations()
     result = archive_demo.generate(args.size)

@@ -191,8 +191,9 @@ def run_peer(path: str) -> dict:
 def run_export(n: int) -> dict:
     setup_django()
     from gongjiang.accounts.models import User
-    from gongjiang.archive import demo, services
+    from gongjiang.archive import services
     from gongjiang.archive.selectors import ListFilters
+    from gongjiang.demo import people as demo
 
     demo.generate(n)
     user = User.objects.get(username="staff")

@@ -38,9 +38,9 @@ def build(n_units: int, n_achievements: int, rng: random.Random) -> dict:
 
     from gongjiang.accounts import demo as account_demo
     from gongjiang.accounts.models import User
-    from gongjiang.archive import demo as archive_demo
     from gongjiang.archive.enums import Level
     from gongjiang.archive.models import ModelWorker
+    from gongjiang.demo import people as archive_demo
     from gongjiang.platform import evaluation
     from gongjiang.platform.enums import (
         AchievementKind,

@@ -10,7 +10,8 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from gongjiang.archive.demo_data import (
+from gongjiang.archive.enums import MODEL_WORKER_KINDS, HonourKind, Level, Status
+from gongjiang.demo.data import (
     LEVEL_WORDS,
     TITLES,
     TRADES,
@@ -21,7 +22,6 @@ from gongjiang.archive.demo_data import (
     retirement_rule,
     round_date,
 )
-from gongjiang.archive.enums import MODEL_WORKER_KINDS, HonourKind, Level, Status
 
 
 @dataclass(frozen=True)
@@ -212,7 +212,7 @@ def from_database() -> tuple[list[Person], list[Title]]:
 
 def plaques_as_planned(today: dt.date) -> list[str]:
     """The plaques first awarded each year are the story's, from 2014 to today."""
-    from gongjiang.platform.demo import AWARDS
+    from gongjiang.demo.platform_data import AWARDS
     from gongjiang.platform.models import TierSpan
 
     first: dict[int, dt.date] = {}
@@ -270,7 +270,7 @@ def rounds_and_plans_every_year(today: dt.date) -> list[str]:
     """Each year from 2014 has its round — of every unit holding a plaque when it opened, closed
     with a result for each, this year's still open — and its funding plan, adding up to the
     budget, approved and paid in full by January (this year's a draft until its round closes)."""
-    from gongjiang.platform.demo import START
+    from gongjiang.demo.platform_data import START
     from gongjiang.platform.enums import PlanState, RoundState
     from gongjiang.platform.models import Disbursement, EvaluationRound, FundingPlan, TierSpan
 

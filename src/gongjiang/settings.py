@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "gongjiang.benefits",
     "gongjiang.platform",
     "gongjiang.api",
+    "gongjiang.demo",
     "ninja",
 ]
 
@@ -120,7 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "gongjiang.core.context_processors.navigation",
+                "gongjiang.accounts.context_processors.navigation",
             ],
         },
     },

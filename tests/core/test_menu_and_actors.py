@@ -5,9 +5,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from gongjiang.accounts import permissions
+from gongjiang.accounts import menu, permissions
 from gongjiang.accounts.enums import Role
-from gongjiang.core import menu
 
 
 @pytest.fixture(autouse=True)

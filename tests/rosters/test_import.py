@@ -367,7 +367,7 @@ def test_undo_is_refused_once_a_record_was_changed_since(importer, staff_user, u
 def test_the_error_workbook_has_the_rejected_rows_as_they_were_and_a_reason(importer, tmp_path):
     import openpyxl
 
-    from gongjiang.rosters import services
+    from gongjiang.rosters import exports
 
     data = xlsx(
         [
@@ -378,7 +378,7 @@ def test_the_error_workbook_has_the_rejected_rows_as_they_were_and_a_reason(impo
     )
     ri = importer.preview(data)
     path = tmp_path / "errors.xlsx"
-    assert services.write_errors(ri, str(path)) == 1
+    assert exports.write_errors(ri, str(path)) == 1
     sheet = openpyxl.load_workbook(path).active
     assert [c.value for c in sheet[1]] == ["行号", "姓名", "身份证号码", "荣誉称号", "原因"]
     row = [c.value for c in sheet[2]]

@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 import xlsxwriter
 
+from gongjiang.core.sheets import reader
 from gongjiang.rosters import columns as C
-from gongjiang.rosters import reader
 from gongjiang.rosters import values as V
 from gongjiang.rosters.models import ImportRow
 from tests.rosters.conftest import idn, problems

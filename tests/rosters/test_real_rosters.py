@@ -283,7 +283,7 @@ def test_a_union_user_imports_its_own_sheet_and_the_others_are_refused(union_use
 def test_the_error_workbook_of_several_sheets_names_the_sheet_of_each_row(importer, tmp_path):
     import openpyxl
 
-    from gongjiang.rosters import services
+    from gongjiang.rosters import exports
 
     header = ["姓名", "身份证号", "荣誉称号"]
     data = workbook(
@@ -296,7 +296,7 @@ def test_the_error_workbook_of_several_sheets_names_the_sheet_of_each_row(import
     )
     ri = importer.preview(data)
     path = tmp_path / "errors.xlsx"
-    assert services.write_errors(ri, str(path)) == 2
+    assert exports.write_errors(ri, str(path)) == 2
     sheet = openpyxl.load_workbook(path).active
     assert [c.value for c in sheet[1]] == ["工作表", "行号", "姓名", "身份证号", "荣誉称号", "原因"]
     assert [[c.value for c in row][:3] for row in sheet.iter_rows(min_row=2)] == [

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from gongjiang.accounts.enums import AuditAction, OrganisationKind, Role
 from gongjiang.accounts.models import Organisation, SecurityPolicy, User
 from gongjiang.accounts.services import ORG_FIELDS, POLICY_FIELDS
-from gongjiang.archive.models import ModelWorker
 
 
 class LoginForm(AuthenticationForm):
@@ -66,6 +65,11 @@ class PasswordChangeForm(forms.Form):
         return data
 
 
+def _model_worker_model():
+    """The archive's record model, by the user's relation to it (accounts imports no archive)."""
+    return User._meta.get_field("model_worker").related_model
+
+
 class WorkerRefField(forms.CharField):
     """A model-worker record given by its record number or its ID number."""
 
@@ -76,13 +80,13 @@ class WorkerRefField(forms.CharField):
         cond = Q(id_number=value)
         if value.isdigit() and len(value) < 12:
             cond |= Q(pk=int(value))
-        worker = ModelWorker.objects.filter(cond).first()
+        worker = _model_worker_model().objects.filter(cond).first()
         if worker is None:
             raise forms.ValidationError(_("No record has this record number or ID number."))
         return worker
 
     def prepare_value(self, value):
-        if isinstance(value, ModelWorker):
+        if isinstance(value, _model_worker_model()):
             return str(value.pk)
         if isinstance(value, int):
             return str(value)

@@ -189,12 +189,10 @@ def union_scope(user) -> list[int] | None:
 
 def led_unit_member_ids(user):
     """A leader's reach in the archive: the model workers on their units' teams (a queryset of
-    ids, for a subquery)."""
-    from gongjiang.platform.models import UnitMember
+    ids, for a subquery). ``platform`` provides it (``accounts.reach``)."""
+    from gongjiang.accounts import reach
 
-    return UnitMember.objects.filter(
-        unit__leader_id=user.model_worker_id, left_on__isnull=True, model_worker__isnull=False
-    ).values("model_worker_id")
+    return reach.team_member_ids(user)
 
 
 def may_see_worker(user, worker) -> bool:

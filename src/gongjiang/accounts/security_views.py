@@ -3,9 +3,9 @@
 from django.shortcuts import render
 
 from gongjiang.accounts import security
+from gongjiang.accounts.decorators import perm_required, section
 from gongjiang.accounts.enums import SecurityEventKind
 from gongjiang.accounts.permissions import Perm
-from gongjiang.core.decorators import perm_required, section
 
 DAY_CHOICES = (1, 7, 30, 90, 365)
 

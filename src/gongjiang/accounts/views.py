@@ -18,9 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongjiang.accounts import login_limits, permissions, services
+from gongjiang.accounts import exports, login_limits, permissions, reach, services
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.audit_display import decorate
+from gongjiang.accounts.decorators import perm_required, section
+from gongjiang.accounts.downloads import audited_download
 from gongjiang.accounts.enums import AuditAction, Role
 from gongjiang.accounts.forms import (
     AuditFilterForm,
@@ -34,9 +36,8 @@ from gongjiang.accounts.forms import (
 from gongjiang.accounts.models import AuditEntry, Organisation, SecurityPolicy, User
 from gongjiang.accounts.permissions import Perm
 from gongjiang.core import context
-from gongjiang.core.decorators import perm_required, section
 from gongjiang.core.forms import apply_errors
-from gongjiang.core.pagination import KeysetPaginator
+from gongjiang.core.pagination import page_from_request, without_paging
 from gongjiang.core.redirects import back_to
 
 AUDIT_EXPORT_LIMIT = 100_000
@@ -89,9 +90,7 @@ def lockout(request, original_response=None, credentials=None):
 def home(request):
     if request.user.role == Role.STUDIO_LEADER and request.user.model_worker_id:
         # A leader starts at the unit they keep (their list, if they lead several).
-        from gongjiang.platform.selectors import visible_units
-
-        units = list(visible_units(request.user).values_list("pk", flat=True)[:2])
+        units = reach.led_unit_ids(request.user, limit=2)
         if len(units) == 1:
             return redirect("platform:unit", units[0])
         if units:
@@ -336,67 +335,22 @@ def audit_log(request):
     qs = audit_queryset(form)
     if request.GET.get("worker", "").isdigit():
         qs = qs.filter(model_worker_id=int(request.GET["worker"]))
-    paginator = KeysetPaginator(["-at", "-id"], page_size=50)
-    page = paginator.paginate(
-        qs,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        number=int(request.GET.get("page", "1") or 1) if request.GET.get("page", "").isdigit() else 1,
-    )
+    page = page_from_request(request, qs, ["-at", "-id"])
     decorate(page.items)
-    params = request.GET.copy()
-    for key in ("after", "before", "page"):
-        params.pop(key, None)
+    params = without_paging(request)
     return render(request, "accounts/audit_log.html", {"form": form, "page": page, "base_query": params.urlencode()})
 
 
 @perm_required(Perm.VIEW_AUDIT)
 def audit_export(request):
     """The filtered log as .xlsx, for the auditor's working papers; the export is itself logged."""
-    from gongjiang.accounts.audit import record
-    from gongjiang.accounts.enums import AuditAction
-    from gongjiang.core.downloads import file_download
-    from gongjiang.core.xlsx import RosterWriter
-
     form = AuditFilterForm(request.GET or None)
     entries = decorate(list(audit_queryset(form).order_by("-at", "-id")[:AUDIT_EXPORT_LIMIT]))
-    headers = (
-        _("Time"),
-        _("User"),
-        _("Address"),
-        _("Channel"),
-        _("Action"),
-        _("Object"),
-        _("Record number"),
-        _("Changes"),
-        _("Details"),
-    )
-
-    def write(path: str) -> None:
-        with RosterWriter(path, sheet=str(_("Audit log"))) as out:
-            out.header([str(h) for h in headers], [19, 12, 15, 10, 12, 30, 10, 50, 30])
-            for e in entries:
-                changes = "；".join(f"{label}：{before} → {after}" for label, before, after in e.rows)
-                out.row(
-                    [
-                        timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
-                        e.actor_username,
-                        e.ip_address or "",
-                        e.get_via_display(),
-                        e.get_action_display(),
-                        f"{e.object_label} {e.object_repr}",
-                        e.model_worker_id,
-                        changes,
-                        e.detail_text,
-                    ]
-                )
-
-    response = file_download(write, f"审计日志-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
-    record(
+    return audited_download(
+        lambda path: exports.write_audit_log(path, entries),
+        f"审计日志-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
         actor=request.user,
-        action=AuditAction.EXPORT,
         object_type="accounts.auditentry",
         object_repr=str(_("Audit log")),
         detail={"rows": len(entries), "filters": request.GET.urlencode()},
     )
-    return response

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from gongjiang.accounts.decorators import perm_required, section
 from gongjiang.accounts.permissions import Perm
 from gongjiang.api import services
 from gongjiang.api.models import ApiToken
-from gongjiang.core.decorators import perm_required, section
 from gongjiang.core.forms import DateInput, apply_errors
 
 

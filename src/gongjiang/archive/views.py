@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record_read
 from gongjiang.accounts.audit_display import decorate
+from gongjiang.accounts.decorators import perm_required, section
 from gongjiang.accounts.permissions import Perm
 from gongjiang.archive import exports, selectors, services
 from gongjiang.archive.forms import (
@@ -31,13 +32,10 @@ from gongjiang.archive.forms import (
 )
 from gongjiang.archive.models import FamilyMember, HardshipFile, Honour, ModelWorker
 from gongjiang.archive.tasks import export_list
-from gongjiang.core.decorators import perm_required, section
 from gongjiang.core.errors import DomainError
 from gongjiang.core.forms import apply_errors
 from gongjiang.core.models import Job
-from gongjiang.core.pagination import KeysetPaginator
-
-PAGE_PARAMS = ("after", "before", "page")
+from gongjiang.core.pagination import page_from_request, without_paging
 
 
 def _worker(request, pk: int) -> ModelWorker:
@@ -60,16 +58,8 @@ def worker_list(request):
     form = ListFilterForm(request.GET or None, user=request.user)
     filters = form.filters()
     qs = selectors.list_queryset(request.user, filters)
-    page_number = request.GET.get("page", "1")
-    page = KeysetPaginator(selectors.ordering_for(filters)).paginate(
-        qs,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        number=int(page_number) if page_number.isdigit() else 1,
-    )
-    params = request.GET.copy()
-    for key in PAGE_PARAMS:
-        params.pop(key, None)
+    page = page_from_request(request, qs, selectors.ordering_for(filters), size=None)
+    params = without_paging(request)
     record_read(actor=request.user, object_type="archive.modelworker", rows=len(page.items), query=request.GET)
     return render(
         request,

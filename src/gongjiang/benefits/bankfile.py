@@ -144,9 +144,8 @@ SUCCESS = {"成功", "已入账", "入账成功", "交易成功", "正常", "OK"
 
 def parse_return(batch: Batch, data: bytes, name: str) -> list[dict]:
     """Results ready for ``services.record_results``; a clear message for anything unreadable."""
-    from gongjiang.rosters import reader
-    from gongjiang.rosters.columns import normalise_header
-    from gongjiang.rosters.values import Problem, parse_date, text
+    from gongjiang.core.sheets import reader
+    from gongjiang.core.sheets.cells import Problem, normalise_header, parse_date, text
 
     try:
         grid, _fmt = reader.read(data, name)

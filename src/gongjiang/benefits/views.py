@@ -11,16 +11,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record, record_read
+from gongjiang.accounts.decorators import perm_required, section
+from gongjiang.accounts.downloads import audited_download
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.permissions import Perm
 from gongjiang.archive.selectors import visible_model_workers
-from gongjiang.benefits import bankfile, periods, reports, services
+from gongjiang.benefits import bankfile, exports, periods, reports, services
 from gongjiang.benefits.enums import BatchState, LineState
 from gongjiang.benefits.forms import (
     AccountForm,
@@ -48,12 +49,9 @@ from gongjiang.benefits.models import (
     TreatmentHold,
 )
 from gongjiang.core import charts
-from gongjiang.core.decorators import perm_required, section
-from gongjiang.core.downloads import file_download
 from gongjiang.core.errors import DomainError
 from gongjiang.core.forms import apply_errors, report_problem
-from gongjiang.core.pagination import KeysetPaginator
-from gongjiang.core.xlsx import RosterWriter
+from gongjiang.core.pagination import page_from_request, without_paging
 
 # --- Overview and schemes ---------------------------------------------------------------------
 
@@ -198,12 +196,7 @@ def batch_detail(request, pk: int):
         qs = batch.lines.select_related("model_worker__union")
         if show in LineState.values:
             qs = qs.filter(state=show)
-    page = KeysetPaginator(["id"], page_size=50).paginate(
-        qs,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        number=int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1,
-    )
+    page = page_from_request(request, qs, ["id"])
     counts = dict(batch.lines.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
     user = request.user
     record_read(
@@ -311,11 +304,13 @@ def receipt_sheet(request, pk: int):
     except DomainError as e:
         messages.error(request, e.message)
         return redirect(batch)
-    response = file_download(
-        lambda path: bankfile.write_receipt_sheet(batch, path), f"签收表-{batch.pk}-{timezone.localtime():%Y%m%d}.xlsx"
+    return audited_download(
+        lambda path: bankfile.write_receipt_sheet(batch, path),
+        f"签收表-{batch.pk}-{timezone.localtime():%Y%m%d}.xlsx",
+        actor=request.user,
+        obj=batch,
+        detail={"file": "receipts"},
     )
-    record(actor=request.user, action=AuditAction.EXPORT, obj=batch, detail={"file": "receipts"})
-    return response
 
 
 # --- The 按时足额 report, totals, ledger ------------------------------------------------------
@@ -372,19 +367,9 @@ def report(request):
             "being_paid": being_paid,
             "next_offset": offset + PROBLEM_PAGE if len(rows) == PROBLEM_PAGE else None,
             "prev_offset": max(0, offset - PROBLEM_PAGE) if offset else None,
-            "statuses": [(s, STATUS_LABELS[s]) for s in reports.STATUSES],
+            "statuses": [(s, exports.STATUS_LABELS[s]) for s in reports.STATUSES],
         },
     )
-
-
-STATUS_LABELS = {  # lazy: read when a page renders, in its language
-    "missing": gettext_lazy("Missing"),
-    "short": gettext_lazy("Short"),
-    "in_progress": gettext_lazy("Being paid"),
-    "late": gettext_lazy("Late"),
-    "overpaid": gettext_lazy("Overpaid"),
-    "ok": gettext_lazy("On time and in full"),
-}
 
 
 EXCEL_ROWS = 1_048_575  # a worksheet's rows, less the header
@@ -402,61 +387,10 @@ def report_export(request):
     result = reports.on_time_report(*args, rows=True, statuses=statuses, limit=EXCEL_ROWS)
     scheme = args[0]
 
-    def write(path):
-        with RosterWriter(path, sheet="汇总", title=f"{scheme} 按时足额核查") as out:
-            out.header(["情况", "人次·期", "应发", "已发", "欠发", "多发"], [14, 10, 14, 14, 14, 14])
-            for status in reports.STATUSES:
-                t = result.totals[status]
-                out.row([str(STATUS_LABELS[status]), t["n"], t["due"], t["paid"], t["owed"], t["over"]])
-            out.row(
-                [
-                    "合计",
-                    result.person_periods,
-                    *[sum((t[k] for t in result.totals.values()), Decimal(0)) for k in ("due", "paid", "owed", "over")],
-                ]
-            )
-            out.row([])
-            out.row([f"{scheme} · {scheme.period_label(args[1])} 至 {scheme.period_label(args[2])}"])
-            out.sheet("全部明细" if everything else "未按时足额")
-            out.header(
-                [
-                    "档案号",
-                    "姓名",
-                    "期间",
-                    "应发",
-                    "已发",
-                    "发放中",
-                    "首次发放日期",
-                    "最后发放日期",
-                    "情况",
-                    "欠发",
-                    "多发",
-                    "依据",
-                ],
-                [9, 10, 12, 10, 10, 10, 12, 12, 10, 10, 10, 40],
-            )
-            for r in result.rows:
-                out.row(
-                    [
-                        r.worker_id,
-                        r.name,
-                        scheme.period_label(r.period),
-                        r.due,
-                        r.paid,
-                        r.pending,
-                        r.first_paid,
-                        r.last_paid,
-                        str(STATUS_LABELS[r.status]),
-                        r.owed,
-                        r.over,
-                        r.words,
-                    ]
-                )
-
-    response = file_download(write, f"按时足额-{scheme.pk}-{timezone.localtime():%Y%m%d}.xlsx")
-    record(
+    return audited_download(
+        lambda path: exports.write_on_time_report(path, scheme, args, result, everything=everything),
+        f"按时足额-{scheme.pk}-{timezone.localtime():%Y%m%d}.xlsx",
         actor=request.user,
-        action=AuditAction.EXPORT,
         obj=scheme,
         detail={
             "file": "on_time_report",
@@ -470,7 +404,6 @@ def report_export(request):
             % {"first": scheme.period_label(args[1]), "last": scheme.period_label(args[2])},
         },
     )
-    return response
 
 
 @require_POST
@@ -563,16 +496,13 @@ def totals_export(request):
     scheme = args[0]
     span = periods.between(args[1], args[2], scheme.period, scheme.one_off_date)
 
-    def write(path):
-        with RosterWriter(path, sheet="发放汇总", title=str(scheme)) as out:
-            out.header(["期间", "全国", "省（部）级", "市级", "区级", "合计"], [12, 12, 12, 12, 12, 14])
-            for p in span:
-                row = data.get(p, {})
-                out.row([scheme.period_label(p), *[row.get(lv, 0) for lv in (1, 2, 3, 4)], sum(row.values(), 0)])
-
-    response = file_download(write, f"发放汇总-{scheme.pk}-{timezone.localtime():%Y%m%d}.xlsx")
-    record(actor=request.user, action=AuditAction.EXPORT, obj=scheme, detail={"file": "totals"})
-    return response
+    return audited_download(
+        lambda path: exports.write_totals(path, scheme, span, data),
+        f"发放汇总-{scheme.pk}-{timezone.localtime():%Y%m%d}.xlsx",
+        actor=request.user,
+        obj=scheme,
+        detail={"file": "totals"},
+    )
 
 
 @perm_required(Perm.VIEW_BATCHES)
@@ -583,18 +513,11 @@ def ledger(request):
         qs = qs.filter(scheme_id=int(request.GET["scheme"]))
     if request.GET.get("worker", "").isdigit():
         qs = qs.filter(model_worker_id=int(request.GET["worker"]))
-    page = KeysetPaginator(["-id"], page_size=50).paginate(
-        qs,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        number=int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1,
-    )
+    page = page_from_request(request, qs, ["-id"])
     reversed_ids = set(
         LedgerEntry.objects.filter(reverses__in=[e.pk for e in page.items]).values_list("reverses_id", flat=True)
     )
-    params = request.GET.copy()
-    for key in ("after", "before", "page"):
-        params.pop(key, None)
+    params = without_paging(request)
     record_read(actor=request.user, object_type="benefits.ledgerentry", rows=len(page.items), query=request.GET)
     return render(
         request,

@@ -2,8 +2,9 @@
 
 Django's bulk_create prepares every value of every row through the field API, which costs
 more than the database does at a hundred thousand rows. Here each column gets one converter,
-chosen once from its field, and rows go to the driver as plain tuples. Used by the demo
-loader and the roster import; the caller gives complete rows (no model defaults are applied).
+chosen once from its field, and rows go to the driver as plain tuples. Used by the roster
+import, batch generation and the audit log (the demo's load into an empty archive has its own,
+``demo.loading``); the caller gives complete rows (no model defaults are applied).
 """
 
 from __future__ import annotations

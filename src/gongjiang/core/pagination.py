@@ -131,9 +131,13 @@ class KeysetPaginator:
         return page
 
 
-def page_from_request(request, qs: QuerySet, ordering: list[str], *, size: int = 50, count: bool = True) -> Page:
+PAGING_PARAMS = ("after", "before", "page")
+
+
+def page_from_request(request, qs: QuerySet, ordering: list[str], *, size: int | None = 50, count: bool = True) -> Page:
     """One keyset page of ``qs`` as the request asks for it (``after``/``before``/``page``):
-    the one place a list view reads its paging parameters."""
+    the one place a list view reads its paging parameters. ``size=None``: the list page size
+    of the settings."""
     number = request.GET.get("page", "")
     return KeysetPaginator(ordering, page_size=size).paginate(
         qs,
@@ -142,3 +146,12 @@ def page_from_request(request, qs: QuerySet, ordering: list[str], *, size: int =
         number=int(number) if number.isdigit() else 1,
         count=count,
     )
+
+
+def without_paging(request):
+    """The request's query without its paging parameters (a mutable copy): the filters a
+    page's links and exports carry on."""
+    params = request.GET.copy()
+    for key in PAGING_PARAMS:
+        params.pop(key, None)
+    return params

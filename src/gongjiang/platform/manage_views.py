@@ -14,16 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongjiang.accounts import permissions
-from gongjiang.accounts.audit import record
-from gongjiang.accounts.enums import AuditAction
+from gongjiang.accounts.decorators import perm_required, section
+from gongjiang.accounts.downloads import audited_download
 from gongjiang.accounts.permissions import Perm
-from gongjiang.core.decorators import perm_required, section
-from gongjiang.core.downloads import file_download
 from gongjiang.core.errors import DomainError
 from gongjiang.core.forms import apply_errors, report_problem
-from gongjiang.core.pagination import KeysetPaginator
-from gongjiang.core.xlsx import RosterWriter
-from gongjiang.platform import evaluation, funding, selectors, services
+from gongjiang.core.pagination import page_from_request
+from gongjiang.platform import evaluation, exports, funding, selectors, services
 from gongjiang.platform.enums import (
     CaseKind,
     CaseState,
@@ -118,12 +115,7 @@ def round_detail(request, pk: int):
     tier = request.GET.get("tier", "")
     if tier:
         qs = qs.filter(tier=tier)
-    page = KeysetPaginator(["id"], page_size=50).paginate(
-        qs,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        number=int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1,
-    )
+    page = page_from_request(request, qs, ["id"])
     summary = dict(
         rnd.evaluations.exclude(grade="").values_list("grade").annotate(n=Count("id")).values_list("grade", "n")
     )
@@ -472,52 +464,14 @@ def achievements_export(request):
     units = selectors.visible_units(request.user)
     qs = Achievement.objects.filter(unit__in=units).select_related("unit", "person").order_by("unit_id", "-year", "id")
 
-    def write(path):
-        with RosterWriter(path, sheet="成果", title="三创成果") as out:
-            out.header(
-                [
-                    "单位",
-                    "层级",
-                    "类别",
-                    "名称",
-                    "年度",
-                    "级别",
-                    "主持/参与",
-                    "状态",
-                    "集体/个人",
-                    "颁发单位",
-                    "人员",
-                    "作废原因",
-                ],
-                [24, 12, 16, 36, 8, 10, 10, 10, 10, 20, 10, 20],
-            )
-            for a in qs.iterator(chunk_size=2000):
-                out.row(
-                    [
-                        a.unit.name,
-                        a.unit.get_tier_display(),
-                        a.get_kind_display(),
-                        a.title,
-                        a.year,
-                        a.get_level_display(),
-                        a.get_role_display(),
-                        a.get_project_status_display(),
-                        a.get_scope_display(),
-                        a.issuer,
-                        a.owner,
-                        a.void_reason,
-                    ]
-                )
-
-    response = file_download(write, f"三创成果-{timezone.localtime():%Y%m%d}.xlsx")
-    record(
+    return audited_download(
+        lambda path: exports.write_achievements(path, qs),
+        f"三创成果-{timezone.localtime():%Y%m%d}.xlsx",
         actor=request.user,
-        action=AuditAction.EXPORT,
         object_type="platform.achievement",
         object_repr="三创成果",
         detail={"file": "achievements"},
     )
-    return response
 
 
 @perm_required(Perm.VIEW_PLATFORM)
@@ -525,12 +479,7 @@ def achievements_export(request):
 def mentoring(request):
     units = selectors.visible_units(request.user)
     qs = Mentorship.objects.filter(unit__in=units).select_related("unit")
-    page = KeysetPaginator(["-agreed_on", "-id"], page_size=50).paginate(
-        qs,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        number=int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1,
-    )
+    page = page_from_request(request, qs, ["-agreed_on", "-id"])
     summary = qs.aggregate(
         n=Count("id"), placed=Count("id", filter=~Q(contest_place="")), graded=Count("id", filter=~Q(grade_reached=""))
     )

@@ -22,7 +22,7 @@ from gongjiang.platform.enums import (
     Tier,
     UnitStatus,
 )
-from gongjiang.platform.models import Achievement, Case, Inspection, Target, TierSpan, Unit
+from gongjiang.platform.models import Achievement, Case, Inspection, Target, TierSpan, Unit, UnitMember
 
 Perm = permissions.Perm
 
@@ -37,6 +37,19 @@ def visible_units(user) -> QuerySet[Unit]:
         return qs.filter(leader_id=user.model_worker_id) if user.model_worker_id else qs.none()
     scope = permissions.union_scope(user)
     return qs.filter(union_id__in=scope) if scope else qs.none()
+
+
+def led_unit_ids(user):
+    """The units a studio leader opens as their own (``accounts.reach``), by id."""
+    return visible_units(user).values_list("pk", flat=True)
+
+
+def led_team_member_ids(user):
+    """A leader's reach in the archive: the model workers on their units' teams (a queryset of
+    ids, for a subquery; ``accounts.reach``)."""
+    return UnitMember.objects.filter(
+        unit__leader_id=user.model_worker_id, left_on__isnull=True, model_worker__isnull=False
+    ).values("model_worker_id")
 
 
 # The article's counting: projects led or completed; new products and technologies; science

@@ -14,13 +14,13 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from gongjiang.accounts import permissions
+from gongjiang.accounts.decorators import perm_required, section
 from gongjiang.accounts.permissions import Perm
 from gongjiang.archive.selectors import search_condition, visible_model_workers
 from gongjiang.core import charts
-from gongjiang.core.decorators import perm_required, section
 from gongjiang.core.errors import DomainError
 from gongjiang.core.forms import apply_errors, report_problem
-from gongjiang.core.pagination import KeysetPaginator
+from gongjiang.core.pagination import page_from_request, without_paging
 from gongjiang.core.redirects import back_to
 from gongjiang.platform import evaluation, funding, plaques, selectors, services
 from gongjiang.platform.enums import CaseState, Have, InspectionState, Tier
@@ -132,15 +132,8 @@ def unit_list(request):
     qs = selectors.visible_units(request.user).select_related("leader", "union")
     f = form.cleaned_data if form.is_valid() else {}
     qs = selectors.filter_units(qs, status=f.get("status") or "", tier=f.get("tier") or "", q=f.get("q") or "")
-    page = KeysetPaginator(["-id"], page_size=50).paginate(
-        qs,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        number=int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1,
-    )
-    params = request.GET.copy()
-    for key in ("after", "before", "page"):
-        params.pop(key, None)
+    page = page_from_request(request, qs, ["-id"])
+    params = without_paging(request)
     return render(request, "platform/units.html", {"form": form, "page": page, "base_query": params.urlencode()})
 
 
@@ -524,12 +517,7 @@ def meeting_add(request, pk: int):
 @perm_required(Perm.VIEW_PLATFORM)
 def meeting_list(request, pk: int):
     unit = _unit(request, pk)
-    page = KeysetPaginator(["-held_on", "-id"], page_size=20).paginate(
-        unit.meetings.all(),
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        number=int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1,
-    )
+    page = page_from_request(request, unit.meetings.all(), ["-held_on", "-id"], size=20)
     return render(
         request,
         "platform/meetings.html",
@@ -575,12 +563,7 @@ def unit_achievements(request, pk: int):
     kind = request.GET.get("kind", "")
     if kind:
         qs = qs.filter(kind=kind)
-    page = KeysetPaginator(["-year", "-id"], page_size=50).paginate(
-        qs,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        number=int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1,
-    )
+    page = page_from_request(request, qs, ["-year", "-id"])
     return render(
         request,
         "platform/unit_achievements.html",

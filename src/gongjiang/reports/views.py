@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from gongjiang.accounts import permissions
+from gongjiang.accounts.decorators import perm_required, section
 from gongjiang.accounts.permissions import Perm
 from gongjiang.archive.enums import Level
 from gongjiang.core import charts
-from gongjiang.core.decorators import perm_required, section
 from gongjiang.core.forms import DateInput
 from gongjiang.reports import stats
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from gongjiang.core.sheets.cells import normalise_header
+
 # Field key → (label shown in the mapping, the header names staff use). Order matters where a
 # name could match two fields: the longer, more specific names come first in ALIASES below.
 FIELDS: dict[str, tuple] = {
@@ -136,15 +138,6 @@ IGNORED = [
     "邮编",
     "邮政编码",
 ]
-
-
-def normalise_header(text) -> str:
-    if text is None:
-        return ""
-    text = unicodedata.normalize("NFKC", str(text))
-    text = re.sub(r"[\s*＊:：]", "", text)
-    text = re.sub(r"[(（\[【][^)）\]】]*[)）\]】]", "", text)  # (必填), (YYYY-MM-DD) ...
-    return text.strip()
 
 
 ALIASES: dict[str, str] = {}

@@ -30,6 +30,7 @@ from gongjiang.archive.enums import Status, Verification
 from gongjiang.archive.models import Employer, Honour, ModelWorker
 from gongjiang.archive.selectors import visible_model_workers
 from gongjiang.core import idcard
+from gongjiang.core.sheets.cells import Date
 from gongjiang.rosters import values as V
 from gongjiang.rosters.columns import FIELDS
 from gongjiang.rosters.models import Decision, RowAction
@@ -75,7 +76,7 @@ class RowDraft:
         """The row as read, for storing with the preview."""
         values = {}
         for key, value in self.values.items():
-            values[key] = ["D", value.value.isoformat(), value.precision] if isinstance(value, V.Date) else value
+            values[key] = ["D", value.value.isoformat(), value.precision] if isinstance(value, Date) else value
         return {
             "v": values,
             "h": [[h.title, h.level, h.kind, h.year, h.revoked] for h in self.honours],
@@ -97,7 +98,7 @@ class RowDraft:
         )
         for key, value in data.get("v", {}).items():
             if isinstance(value, list) and len(value) == 3 and value[0] == "D":
-                value = V.Date(dt.date.fromisoformat(value[1]), value[2])
+                value = Date(dt.date.fromisoformat(value[1]), value[2])
             draft.values[key] = value
         draft.honours = [V.HonourValue(t, lv, k, y, r) for t, lv, k, y, r in data.get("h", [])]
         return draft
@@ -263,7 +264,7 @@ def read_row(draft: RowDraft, mapping: list[str], headers: list[str]) -> None:
         encoded = idcard.decode(number).birth_date
         same_month = birth.precision == "year" or birth.value.month == encoded.month
         if birth.value.year == encoded.year and same_month:
-            v["birth_date"] = V.Date(encoded, "day")
+            v["birth_date"] = Date(encoded, "day")
     if "retired_on" in v and "status" not in v:
         v["status"] = Status.DECEASED if "died_on" in v else Status.RETIRED
     if "died_on" in v and "status" not in v:
@@ -375,7 +376,7 @@ def _merge_values(person: Person, row: RowDraft) -> None:
 
 
 def _comparable(value):
-    return value.value if isinstance(value, V.Date) else value
+    return value.value if isinstance(value, Date) else value
 
 
 # --- Matching with the archive and deciding ---------------------------------------------------
@@ -640,7 +641,7 @@ def _plan_update(person: Person, worker: ModelWorker, union, actor, existing_hon
         if value in (None, ""):
             continue  # a blank cell never wipes a value
         old = current.get(key)
-        if key == "birth_date" and isinstance(person.values.get("birth_date"), V.Date):
+        if key == "birth_date" and isinstance(person.values.get("birth_date"), Date):
             d = person.values["birth_date"]
             if (
                 d.precision != "day"
@@ -732,7 +733,7 @@ def _person_data(v: dict) -> dict:
         if key == "union" or key not in v:
             continue
         value = v[key]
-        data[key] = value.value if isinstance(value, V.Date) else value
+        data[key] = value.value if isinstance(value, Date) else value
     return data
 
 

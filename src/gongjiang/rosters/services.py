@@ -27,8 +27,9 @@ from gongjiang.archive.services import highest_level_of, submitted_verification
 from gongjiang.core import bulk
 from gongjiang.core.errors import DomainError
 from gongjiang.core.pinyin import name_keys
+from gongjiang.core.sheets import reader
 from gongjiang.rosters import columns as C
-from gongjiang.rosters import planner, reader
+from gongjiang.rosters import planner
 from gongjiang.rosters.models import (
     Decision,
     ImportedRecord,
@@ -919,27 +920,6 @@ def undo(*, actor, ri: RosterImport) -> None:
 
 
 # --- Error workbook and template --------------------------------------------------------------
-
-
-def write_errors(ri: RosterImport, path: str) -> int:
-    """The rejected rows as they were, with a reason column, ready to fix and import again."""
-    from gongjiang.core.xlsx import RosterWriter
-
-    rows = ImportRow.objects.filter(roster_import=ri, action=RowAction.REJECT).order_by("id")
-    # From a workbook of several sheets, each row says which sheet it is on.
-    several = len(sheets_read(ri)) > 1
-    where = [str(_("Sheet"))] if several else []
-    n = 0
-    with RosterWriter(path, sheet=str(_("Rows to fix"))) as out:
-        out.header(
-            [*where, str(_("Row")), *[h or "" for h in ri.headers], str(_("Reason"))],
-            [*[14] * len(where), 6, *[14] * len(ri.headers), 60],
-        )
-        for row in rows.iterator(chunk_size=2000):
-            reason = "；".join(f"{p['column']}：{p['message']}" for p in row.problems)
-            out.row([*([row.sheet] if several else []), row.row_number, *row.cells, reason])
-            n += 1
-    return n
 
 
 def sheets_read(ri: RosterImport) -> list[dict]:

@@ -2,25 +2,24 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongjiang.accounts.audit import record, record_read
 from gongjiang.accounts.audit_display import resolve, show_value
+from gongjiang.accounts.decorators import perm_required, section
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.permissions import Perm
 from gongjiang.archive.models import ModelWorker
 from gongjiang.core import jobs
-from gongjiang.core.decorators import perm_required, section
 from gongjiang.core.downloads import file_download
 from gongjiang.core.errors import DomainError
 from gongjiang.core.forms import apply_errors
 from gongjiang.core.models import JobStatus
-from gongjiang.core.pagination import KeysetPaginator
-from gongjiang.rosters import services, tasks, template
+from gongjiang.core.pagination import page_from_request
+from gongjiang.rosters import exports, services, tasks, template
 from gongjiang.rosters.columns import FIELDS
 from gongjiang.rosters.forms import MappingForm, UploadForm
 from gongjiang.rosters.models import Decision, ImportMapping, ImportRow, ImportStatus, RowAction, SheetState
@@ -74,12 +73,7 @@ def detail(request, pk: int):
     if show not in RowAction.values:
         show = RowAction.REJECT
     rows = ImportRow.objects.filter(roster_import=ri, action=show)
-    page = KeysetPaginator(["id"], page_size=50).paginate(
-        rows,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        number=int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1,
-    )
+    page = page_from_request(request, rows, ["id"])
     _describe_rows(ri, page.items)
     record_read(
         actor=request.user,
@@ -218,18 +212,7 @@ def undo(request, pk: int):
 
 @perm_required(Perm.EDIT_RECORDS)
 def errors(request, pk: int):
-    return errors_download(request.user, _import(request, pk))
-
-
-def errors_download(user, ri):
-    """The rejected rows as they were, with a reason column (page and API); the download is audited."""
-    if not ri.counts.get(RowAction.REJECT):
-        raise Http404
-    response = file_download(
-        lambda path: services.write_errors(ri, path), f"需修改的行-{ri.pk}-{timezone.localtime():%Y%m%d}.xlsx"
-    )
-    record(actor=user, action=AuditAction.DOWNLOAD, obj=ri, detail={"file": "errors"})
-    return response
+    return exports.errors_download(request.user, _import(request, pk))
 
 
 @perm_required(Perm.EDIT_RECORDS)

@@ -273,6 +273,6 @@ def undo(request, import_id: int):
     summary="下载被拒绝的行（原样，加“原因”列），改正后可再次导入",
 )
 def errors(request, import_id: int):
-    from gongjiang.rosters.views import errors_download
+    from gongjiang.rosters.exports import errors_download
 
     return errors_download(request.user, _import(request, import_id))

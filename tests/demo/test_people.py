@@ -10,12 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gongjiang.accounts.demo import UNIONS
-from gongjiang.archive import demo
-from gongjiang.archive.demo_data import is_public, retirement_date, union_employers
 from gongjiang.archive.enums import Level
 from gongjiang.archive.models import ModelWorker
 from gongjiang.benefits.enums import BatchState
 from gongjiang.benefits.models import Batch
+from gongjiang.demo import people as demo
+from gongjiang.demo.data import is_public, retirement_date, union_employers
+from gongjiang.demo.loading import HONOUR_COLUMNS, WORKER_COLUMNS
 from gongjiang.platform.models import Unit
 from tests import demo_checks as checks
 
@@ -45,7 +46,7 @@ def plan(size: int, seed: int = 20161, today: dt.date = TODAY) -> demo.Plan:
 
 
 def rows(p: demo.Plan) -> tuple[list[checks.Person], list[checks.Title]]:
-    c = {name: i for i, name in enumerate(demo.WORKER_COLUMNS)}
+    c = {name: i for i, name in enumerate(WORKER_COLUMNS)}
     people = [
         checks.Person(
             id=r[c["id"]],
@@ -63,7 +64,7 @@ def rows(p: demo.Plan) -> tuple[list[checks.Person], list[checks.Title]]:
         )
         for r in p.workers
     ]
-    h = {name: i for i, name in enumerate(demo.HONOUR_COLUMNS)}
+    h = {name: i for i, name in enumerate(HONOUR_COLUMNS)}
     titles = [
         checks.Title(
             person=r[h["model_worker_id"]],

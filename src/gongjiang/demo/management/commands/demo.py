@@ -9,11 +9,14 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import demo as account_demo
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
-from gongjiang.archive import demo as archive_demo
+from gongjiang.accounts.models import User
 from gongjiang.archive.enums import Level, Status
 from gongjiang.archive.models import ModelWorker
+from gongjiang.benefits import demo as benefits_demo
 from gongjiang.core import context
 from gongjiang.core.commands import ChineseCommand
+from gongjiang.demo import people as archive_demo
+from gongjiang.demo import platform as platform_demo
 
 MAX_SIZE = 1_000_000
 
@@ -73,13 +76,8 @@ class Command(ChineseCommand):
             worker = (
                 ModelWorker.objects.filter(highest_level=Level.PROVINCIAL, status=Status.RETIRED).order_by("id").first()
             )
-            from gongjiang.platform import demo as platform_demo
-
             leader = platform_demo.leader_for_demo()
             made = account_demo.ensure_users(fed, unions, worker=worker, leader=leader)
-            from gongjiang.accounts.models import User
-            from gongjiang.benefits import demo as benefits_demo
-
             if benefits_demo.populate(
                 preparer=User.objects.get(username="staff"),
                 approver=User.objects.get(username="admin"),

@@ -1,4 +1,4 @@
-"""The sidebar's entries declared by the apps that own the pages (a registry: core knows no app).
+"""The sidebar's entries declared by the apps that own the pages (a registry: accounts knows no domain app).
 
 An app registers its entries in ``AppConfig.ready()``::
 

@@ -1,7 +1,6 @@
 from django.conf import settings
 
-from gongjiang.accounts import permissions
-from gongjiang.core import menu
+from gongjiang.accounts import menu, permissions
 
 
 def navigation(request):

@@ -4,7 +4,7 @@ At the end of 2016, the seed article's year, the default archive holds 1,285 mod
 municipal level and above by highest level: 19 national, 483 provincial and 783 municipal. The
 rounds since (municipal 2019, 2022 and 2025, national 2020 and 2025, provincial 2021 and 2026)
 honour 240 more people and raise some of the earlier ones, so the default archive holds 1,525
-people today. Everyone is honoured in a round of their level (``demo_data.AWARD_YEARS``), at 25
+people today. Everyone is honoured in a round of their level (``data.AWARD_YEARS``), at 25
 or older and while working; retires at the statutory age for their sex and post (the 2025
 reform included); and, if they have died, died after their last title. Employers belong to the
 person's union, and posts and grades to the employer's trade. Names are common Chinese names;
@@ -23,11 +23,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from gongjiang.accounts.models import Organisation
-from gongjiang.archive.demo_data import (
+from gongjiang.archive.enums import HardshipCategory, HonourKind, Housing, Level, Relation, Status
+from gongjiang.archive.models import Employer, Honour, ModelWorker
+from gongjiang.archive.services import highest_level_of
+from gongjiang.core.idcard import CHECK_CHARS, WEIGHTS
+from gongjiang.core.pinyin import name_keys, plain_keys
+from gongjiang.demo.data import (
     PUBLIC_EMPLOYERS,
     TRADES,
     award_years,
@@ -36,11 +41,7 @@ from gongjiang.archive.demo_data import (
     title_of,
     union_employers,
 )
-from gongjiang.archive.enums import HardshipCategory, HonourKind, Housing, Level, Relation, Status
-from gongjiang.archive.models import Employer, FamilyMember, HardshipFile, Honour, ModelWorker
-from gongjiang.archive.services import highest_level_of
-from gongjiang.core.idcard import CHECK_CHARS, WEIGHTS
-from gongjiang.core.pinyin import name_keys, plain_keys
+from gongjiang.demo.loading import bulk_insert
 
 ARTICLE_YEAR = 2016
 SEED_SPLIT = {Level.NATIONAL: 19, Level.PROVINCIAL: 483, Level.MUNICIPAL: 783}
@@ -241,7 +242,7 @@ def _add_months(days: np.ndarray, months: np.ndarray) -> np.ndarray:
 
 
 def _retirement(birth: np.ndarray, male: np.ndarray, cadre: np.ndarray) -> np.ndarray:
-    """``demo_data.retirement_date`` for many people at once."""
+    """``data.retirement_date`` for many people at once."""
     age = np.where(male, 60, np.where(cadre, 55, 50))
     first = np.where(male, 1965, np.where(cadre, 1970, 1975))
     every = np.where(male | cadre, 4, 2)
@@ -663,7 +664,7 @@ def generate(size: int = DEFAULT_SIZE, *, seed: int = 20161, today: dt.date | No
         now=now,
         date_out=d,
     )
-    _bulk_insert(plan.workers, plan.honours, plan.hardships, plan.families)
+    bulk_insert(plan.workers, plan.honours, plan.hardships, plan.families)
     return DemoResult(people=size, honours=len(plan.honours), seconds=time.perf_counter() - started)
 
 
@@ -679,185 +680,3 @@ def _check_highest(honour_rows, levels, next_worker, sample: int = 2000) -> None
         got = highest_level_of(honours)
         if got != expected:
             raise AssertionError(f"demo person {wid}: highest level {got}, drew {expected}")
-
-
-WORKER_COLUMNS = [
-    "id",
-    "name",
-    "name_pinyin",
-    "name_initials",
-    "sex",
-    "ethnicity",
-    "birth_date",
-    "id_number",
-    "id_last4",
-    "political_affiliation",
-    "education",
-    "employer_id",
-    "position",
-    "title_or_grade",
-    "union_id",
-    "phone",
-    "address",
-    "status",
-    "retired_on",
-    "died_on",
-    "photo",
-    "deeds",
-    "remarks",
-    "highest_level",
-    "in_hardship",
-    "archived_at",
-    "archive_reason",
-    "created_at",
-    "updated_at",
-    "version",
-]
-HONOUR_COLUMNS = [
-    "id",
-    "model_worker_id",
-    "title",
-    "kind",
-    "level",
-    "awarding_body",
-    "year",
-    "document_number",
-    "revoked_on",
-    "revocation_reason",
-    "voided_at",
-    "void_reason",
-    "remarks",
-    "created_at",
-    "updated_at",
-]
-HARDSHIP_COLUMNS = [
-    "model_worker_id",
-    "is_active",
-    "category",
-    "established_on",
-    "ended_on",
-    "end_reason",
-    "health",
-    "serious_illness",
-    "monthly_income",
-    "family_monthly_income",
-    "family_size",
-    "housing",
-    "housing_area",
-    "housing_note",
-    "needs_and_wishes",
-    "remarks",
-    "updated_at",
-]
-FAMILY_COLUMNS = [
-    "model_worker_id",
-    "relation",
-    "name",
-    "birth_date",
-    "employment",
-    "health",
-    "monthly_income",
-    "phone",
-    "remarks",
-    "removed_at",
-    "removed_reason",
-    "created_at",
-]
-
-
-def _bulk_insert(workers, honours, hardships, families) -> None:
-    tables = [
-        (ModelWorker, WORKER_COLUMNS, workers),
-        (Honour, HONOUR_COLUMNS, honours),
-        (HardshipFile, HARDSHIP_COLUMNS, hardships),
-        (FamilyMember, FAMILY_COLUMNS, families),
-    ]
-    names = [m._meta.db_table for m, _c, _r in tables]
-    big = len(workers) >= 50_000
-    with transaction.atomic(), connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            _load_postgresql(cur, tables, names, big)
-        else:
-            _load_sqlite(tables, names, big)
-    with connection.cursor() as cur:
-        if connection.vendor == "sqlite":
-            cur.execute("PRAGMA analysis_limit=2000")  # sampled statistics are enough for the planner
-        for table in names:
-            cur.execute(f"ANALYZE {table}")
-
-
-def _load_postgresql(cur, tables, names, big: bool) -> None:
-    """Binary COPY into bare tables; indexes and constraints rebuilt once, in bulk.
-
-    Row by row, every foreign key queues a trigger event and every index takes a random
-    insert; rebuilding them after the load checks and sorts each once.
-    """
-    rebuild: list[str] = []
-    if big:
-        cur.execute(
-            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE contype IN ('f', 'u') AND conrelid::regclass::text = ANY(%s)",
-            [names],
-        )
-        for table, name, definition in cur.fetchall():
-            cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-            rebuild.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-        cur.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND indexname NOT LIKE '%%_pkey'",
-            [names],
-        )
-        indexes = cur.fetchall()
-        for name, _definition in indexes:
-            cur.execute(f'DROP INDEX "{name}"')
-        rebuild = [d for _n, d in indexes] + rebuild
-    raw = cur.cursor
-    for model, columns, rows in tables:
-        types = [
-            _pg_type(model._meta.get_field(c.removesuffix("_id") if c.endswith("_id") and c != "id" else c))
-            for c in columns
-        ]
-        with raw.copy(f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(types)
-            for row in rows:
-                copy.write_row(row)
-    cur.execute("SET LOCAL maintenance_work_mem = '512MB'")
-    for statement in rebuild:
-        cur.execute(statement)
-    for model in (ModelWorker, Honour):
-        table = model._meta.db_table
-        cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
-
-
-def _pg_type(field) -> str:
-    db_type = field.target_field.db_type(connection) if field.is_relation else field.db_type(connection)
-    base = db_type.split("(")[0].strip().lower()
-    return {
-        "timestamp with time zone": "timestamptz",
-        "boolean": "bool",
-        "smallint": "int2",
-        "integer": "int4",
-        "bigint": "int8",
-        "character varying": "varchar",
-    }.get(base, base)
-
-
-def _load_sqlite(tables, names, big: bool) -> None:
-    raw = connection.connection
-    indexes = []
-    if big:
-        marks = ", ".join("?" * len(names))
-        indexes = raw.execute(
-            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",
-            names,
-        ).fetchall()
-        for name, _sql in indexes:
-            raw.execute(f'DROP INDEX "{name}"')
-    raw.execute("PRAGMA cache_size=-500000")
-    for model, columns, rows in tables:
-        # The driver's own executemany, with dates already text: no per-value adapters.
-        sql = f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        for start in range(0, len(rows), 50_000):
-            raw.executemany(sql, rows[start : start + 50_000])
-    for _name, sql in indexes:
-        raw.execute(sql)
-    raw.execute("PRAGMA cache_size=-64000")

@@ -22,7 +22,7 @@ from gongjiang.archive.models import HardshipFile, Honour, ModelWorker
 from gongjiang.benefits import reports
 from gongjiang.benefits.enums import BatchState, SchemeKind
 from gongjiang.benefits.models import Batch, LedgerEntry, Scheme
-from gongjiang.platform.demo import AWARDS, COLLECTIVE_HONOURS, INDIVIDUAL_HONOURS
+from gongjiang.demo.platform_data import AWARDS, COLLECTIVE_HONOURS, INDIVIDUAL_HONOURS
 from gongjiang.platform.enums import (
     CaseKind,
     CaseState,
