@@ -28,7 +28,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client, TestCase, override_settings
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -98,11 +98,6 @@ def make_everything(client: Client) -> dict:
     pages = made["pages"]
     today = timezone.localdate()
     call_command("demo", stdout=io.StringIO())
-    if connection.vendor == "postgresql":
-        # The demo's rows are this transaction's own, never seen by autovacuum: without fresh
-        # statistics the planner takes its tables for empty and every page crawls.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
     union = User.objects.get(username="union").organisation
 
     # --- Forms: a record with its honour, family, hardship file, bank account and a hold.

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.core.management.base import CommandError
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -91,6 +92,10 @@ class Command(ChineseCommand):
                 today=today,
             ):
                 self.stdout.write(_("The 三创 platform's units, evaluations, funding and achievements were created."))
+            # Thousands of rows just written: fresh statistics, or the planner takes the tables for
+            # empty until autovacuum comes round (never, inside a test's transaction) and pages crawl.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
             if made:
                 self.stdout.write(
                     _("Demo users created: %(users)s (password %(pw)s)")
