@@ -139,7 +139,7 @@ def test_a_batch_generation_killed_half_way_leaves_nothing_and_runs_again_once(s
             "tests.processes",
             "generate",
             "--pause-after",
-            "gongjiang.benefits.services:_refresh_totals",
+            "gongjiang.benefits.services.batches:refresh_totals",
             "--marker",
             str(marker),
             "--user",

@@ -20,7 +20,7 @@ from gongjiang.accounts.audit import record, record_read
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.permissions import Perm
 from gongjiang.archive.selectors import visible_model_workers
-from gongjiang.benefits import bankfile, periods, reports, services
+from gongjiang.benefits import bankfile, periods, reports, selectors, services
 from gongjiang.benefits.enums import BatchState, LineState
 from gongjiang.benefits.forms import (
     AccountForm,
@@ -680,7 +680,7 @@ def person(request, pk: int):
         "benefits/partials/person.html",
         {
             "w": worker,
-            "treatment": services.person_treatment(worker),
+            "treatment": selectors.person_treatment(worker),
             "payments": LedgerEntry.objects.filter(model_worker=worker)
             .select_related("scheme")
             .order_by("-period", "-id")[:36],
