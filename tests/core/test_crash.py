@@ -77,7 +77,7 @@ def test_a_worker_killed_mid_apply_leaves_nothing_and_the_retry_imports_once(sta
             "tests.processes",
             "worker",
             "--pause-after",
-            "gongjiang.rosters.services:_carry_out",
+            "gongjiang.rosters.services.applying:_carry_out",
             "--marker",
             str(marker),
             *WORKER[2:],
