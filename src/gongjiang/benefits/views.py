@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
@@ -21,7 +20,7 @@ from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.permissions import Perm
 from gongjiang.archive.selectors import visible_model_workers
 from gongjiang.benefits import bankfile, periods, reports, selectors, services
-from gongjiang.benefits.enums import BatchState, LineState
+from gongjiang.benefits.enums import BatchState, LineState, ReportStatus
 from gongjiang.benefits.forms import (
     AccountForm,
     EndHoldForm,
@@ -377,14 +376,7 @@ def report(request):
     )
 
 
-STATUS_LABELS = {  # lazy: read when a page renders, in its language
-    "missing": gettext_lazy("Missing"),
-    "short": gettext_lazy("Short"),
-    "in_progress": gettext_lazy("Being paid"),
-    "late": gettext_lazy("Late"),
-    "overpaid": gettext_lazy("Overpaid"),
-    "ok": gettext_lazy("On time and in full"),
-}
+STATUS_LABELS = dict(ReportStatus.choices)  # lazy: read when a page renders, in its language
 
 
 EXCEL_ROWS = 1_048_575  # a worksheet's rows, less the header

@@ -14,7 +14,7 @@ from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.permissions import require
 from gongjiang.archive.models import ModelWorker
 from gongjiang.benefits import periods
-from gongjiang.benefits.enums import BatchKind, BatchState, LineState, SchemePeriod
+from gongjiang.benefits.enums import BatchKind, BatchState, LineState, ReportStatus, SchemePeriod
 from gongjiang.benefits.models import (
     Batch,
     BatchLine,
@@ -83,7 +83,7 @@ def generate_arrears(
                 % {"p": scheme.period_label(first)},
                 code="conflict",
             )
-        report = on_time_report(scheme, first, last, rows=True, statuses=["missing", "short"])
+        report = on_time_report(scheme, first, last, rows=True, statuses=[ReportStatus.MISSING, ReportStatus.SHORT])
         owed = [r for r in report.rows if r.owed > 0]
         accounts = current_accounts({r.worker_id for r in owed}) if not scheme.is_in_kind else {}
         # Nobody can be paid without an account: they stay owed, listed, for the next arrears run.
