@@ -284,6 +284,16 @@ def open_round(*, actor, year: int, title: str, tiers: list[str], on: dt.date | 
     return rnd
 
 
+def ev_items(ev: Evaluation):
+    """The items to score on: the tier's current items while the round is open; once it is
+    closed, the items its sheets were scored on (a rubric edited later does not rewrite them)."""
+    if ev.round.state != RoundState.OPEN:
+        used = RubricItem.objects.filter(pk__in=ItemScore.objects.filter(sheet__evaluation=ev).values("item_id"))
+        if used.exists():
+            return used.order_by("order", "id")
+    return RubricItem.objects.filter(rubric__tier=ev.tier, retired=False)
+
+
 def may_score(user, evaluation: Evaluation) -> bool:
     """A reviewer scores any unit but one they lead; a leader never scores their own unit."""
     return permissions.has_perm(user, Perm.SCORE_UNITS) and not (
