@@ -16,12 +16,13 @@ from gongjiang.benefits.models import (
     PaymentAccount,
     TreatmentHold,
 )
+from gongjiang.benefits.permissions import may_change_treatment, may_reveal_account
 
 Perm = permissions.Perm
 
 
 def _require_person(actor, worker: ModelWorker) -> None:
-    if not (permissions.has_perm(actor, Perm.PREPARE_BATCHES) and permissions.may_see_worker(actor, worker)):
+    if not may_change_treatment(actor, worker):
         raise PermissionDenied(_("You may not change this person's treatment."))
 
 
@@ -69,9 +70,7 @@ def set_account(
 
 
 def reveal_account(*, actor, account: PaymentAccount) -> str:
-    if not (
-        permissions.has_perm(actor, Perm.REVEAL_ACCOUNT) and permissions.may_see_worker(actor, account.model_worker)
-    ):
+    if not may_reveal_account(actor, account.model_worker):
         raise PermissionDenied(_("You may not see account numbers unmasked."))
     record(
         actor=actor,
