@@ -20,7 +20,7 @@ from gongjiang.platform.models import (
     Achievement,
 )
 from gongjiang.platform.permissions import require_keep
-from gongjiang.platform.services.common import clean_text, user_of
+from gongjiang.platform.services.common import check_person, clean_text, user_of
 
 Perm = permissions.Perm
 
@@ -80,6 +80,7 @@ def add_achievement(*, actor, data: dict[str, Any]) -> Achievement:
         require_keep(actor, clean["unit"])
     else:
         require(actor, Perm.MANAGE_PLATFORM)
+    check_person(actor, "person", clean["person"])
     achievement = Achievement.objects.create(created_by=user_of(actor), **clean)
     record(
         actor=actor,

@@ -21,7 +21,7 @@ from gongjiang.platform.models import (
     UnitMember,
 )
 from gongjiang.platform.permissions import require_keep
-from gongjiang.platform.services.common import clean_text
+from gongjiang.platform.services.common import check_person, clean_text
 
 Perm = permissions.Perm
 
@@ -38,6 +38,7 @@ def add_member(
     note: str = "",
 ) -> UnitMember:
     require_keep(actor, unit)
+    check_person(actor, "model_worker", model_worker)
     name = model_worker.name if model_worker is not None else clean_text(name)
     if not name:
         raise ValidationError({"name": [_("Choose a model worker or enter the member's name.")]})

@@ -21,7 +21,7 @@ from gongjiang.platform.models import (
     Unit,
 )
 from gongjiang.platform.permissions import require_keep
-from gongjiang.platform.services.common import clean_text, user_of
+from gongjiang.platform.services.common import check_person, clean_text, user_of
 
 Perm = permissions.Perm
 
@@ -42,6 +42,7 @@ def add_mentorship(
         require_keep(actor, unit)
     else:
         require(actor, Perm.MANAGE_PLATFORM)
+    check_person(actor, "master", master)
     master_name = master.name if master is not None else clean_text(master_name)
     errors: dict[str, list] = {}
     if not master_name:

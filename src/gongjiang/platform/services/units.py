@@ -17,6 +17,7 @@ from gongjiang.accounts.permissions import require
 from gongjiang.archive.enums import Level
 from gongjiang.archive.models import ModelWorker
 from gongjiang.core.errors import DomainError
+from gongjiang.platform import selectors
 from gongjiang.platform.enums import (
     EventKind,
     Have,
@@ -32,7 +33,7 @@ from gongjiang.platform.models import (
     UnitMember,
 )
 from gongjiang.platform.permissions import may_edit_unit
-from gongjiang.platform.services.common import clean_text, user_of
+from gongjiang.platform.services.common import check_in_scope, check_person, clean_text, user_of
 
 Perm = permissions.Perm
 
@@ -83,9 +84,20 @@ def check_leader(tier: str, leader: ModelWorker | None, leader_name: str, policy
             )
 
 
-def _clean_unit(actor, data: dict[str, Any], policy: PlatformPolicy) -> dict[str, Any]:
+def _clean_unit(
+    actor, data: dict[str, Any], policy: PlatformPolicy, *, handed=("leader", "employer")
+) -> dict[str, Any]:
+    """The values of a unit, checked; the people and employer in ``handed`` (those the caller
+    sets, not those the unit already had) must be within the actor's reach."""
     clean = dict(data)
     errors: dict[str, list] = {}
+    try:
+        if "leader" in handed:
+            check_person(actor, "leader", data.get("leader"))
+        if "employer" in handed:
+            check_in_scope("employer", data.get("employer"), selectors.visible_employers(actor))
+    except ValidationError as e:
+        errors.update(e.message_dict)
     clean["name"] = clean_text(data.get("name"))
     if not clean["name"]:
         errors["name"] = [_("Enter the name of the unit.")]
@@ -94,7 +106,7 @@ def _clean_unit(actor, data: dict[str, Any], policy: PlatformPolicy) -> dict[str
     union = data.get("union")
     if union is None:
         errors["union"] = [_("Choose the union.")]
-    elif actor is not None and not permissions.may_use_union(actor, union):
+    elif not permissions.may_use_union(actor, union):
         errors["union"] = [_("You may not apply for another union.")]
     clean["leader_name"] = clean_text(data.get("leader_name")) if data.get("leader") is None else ""
     if not errors:
@@ -151,7 +163,8 @@ def update_unit(*, actor, unit: Unit, data: dict[str, Any], version: int | None 
     fields = [f for f in UNIT_FIELDS if f != "tier"]
     merged = {key: data.get(key, getattr(unit, key)) for key in fields}
     merged["tier"] = unit.tier
-    clean = _clean_unit(actor, merged, policy)
+    handed = [key for key in ("leader", "employer") if merged[key] != getattr(unit, key)]
+    clean = _clean_unit(actor, merged, policy, handed=handed)
     before = snapshot(unit, fields)
     for key in fields:
         setattr(unit, key, clean[key])
