@@ -3,6 +3,7 @@ fetch-and-check functions tell "not yours" (404) from "not allowed" (403); ``Non
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 
 from gongjiang.accounts.permissions import SYSTEM
@@ -81,3 +82,10 @@ def test_access_unit_is_404_out_of_scope_and_403_without_keeping(union_a, union_
     assert access.access_member(staff_user, member.pk, keep=True).unit == unit
     with pytest.raises(Http404):
         access.access_member(other_union_staff, member.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_access_unit_can_lock_the_row(staff_user, union_a):
+    unit = apply(staff_user, union=union_a)
+    with transaction.atomic():
+        assert access.access_unit(staff_user, unit.pk, keep=True, for_update=True) == unit
