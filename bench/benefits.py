@@ -104,6 +104,7 @@ def run_batch(n: int) -> dict:
 
     from gongjiang.benefits import services
     from gongjiang.benefits.models import Batch, BatchLine
+    from gongjiang.benefits.services.lines import LINE_COLUMNS, pending_line
     from gongjiang.core import bulk
 
     started = time.perf_counter()
@@ -113,33 +114,26 @@ def run_batch(n: int) -> dict:
     other = Batch.objects.create(scheme=scheme, kind="arrears", title="floor", prepared_by=staff)
     now = dt.datetime.now(dt.UTC)
     rows = [
-        (
-            other.pk,
-            scheme.pk,
-            pk,
-            dt.date(2026, 10, 1),
-            "arrears",
-            Decimal("300.00"),
-            1,
-            None,
-            "退休 · 全国劳模 ¥300",
-            "工商银行",
-            f"6222{pk:015d}",
-            name,
-            "pending",
-            None,
-            "",
-            "",
-            None,
-            {},
-            "",
-            now,
+        pending_line(
+            batch_id=other.pk,
+            scheme_id=scheme.pk,
+            model_worker_id=pk,
+            period=dt.date(2026, 10, 1),
+            kind="arrears",
+            amount=Decimal("300.00"),
+            level=1,
+            rule_id=None,
+            words="退休 · 全国劳模 ¥300",
+            bank="工商银行",
+            account_number=f"6222{pk:015d}",
+            holder=name,
+            created_at=now,
         )
         for pk, name in ids
     ]
     started = time.perf_counter()
     with transaction.atomic():
-        bulk.insert(BatchLine, services.LINE_COLUMNS, rows)
+        bulk.insert(BatchLine, LINE_COLUMNS, rows)
     floor = time.perf_counter() - started
     return {
         "db": connection.vendor,
@@ -158,7 +152,7 @@ def run_report(n: int, months: int) -> dict:
     from gongjiang.benefits import periods
     from gongjiang.benefits.models import LedgerEntry
     from gongjiang.benefits.reports import on_time_report
-    from gongjiang.benefits.services import LEDGER_COLUMNS
+    from gongjiang.benefits.services.ledger import LEDGER_COLUMNS
     from gongjiang.core import bulk
 
     last = dt.date(2026, 10, 1)

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from gongjiang.archive.enums import Status
 from gongjiang.archive.models import HardshipFile, ModelWorker
-from gongjiang.benefits import services
+from gongjiang.benefits import entitlement, services
 from gongjiang.benefits.enums import BatchState, LineState, SchemeKind, SchemePeriod
 from gongjiang.benefits.models import Item, PaymentAccount, Scheme
 
@@ -217,7 +217,7 @@ def _history(schemes, preparer, approver, today: dt.date) -> None:
     summer = schemes["summer"]
     handed_out = dt.date(year, 7, 8)
     if handed_out <= today:
-        people = services.entitlement.candidates(summer).count()
+        people = entitlement.candidates(summer).count()
         for item in Item.objects.all():
             services.receive_stock(
                 actor=preparer,

@@ -56,3 +56,14 @@ class StockKind(models.TextChoices):
     RECEIVED = "received", _("Received")
     HANDED_OUT = "handed_out", _("Handed out")
     CORRECTION = "correction", _("Correction")
+
+
+class ReportStatus(models.TextChoices):
+    """What the on-time report (按时足额) finds for a person-period, in the order it lists them."""
+
+    MISSING = "missing", _("Missing")
+    SHORT = "short", _("Short")
+    IN_PROGRESS = "in_progress", _("Being paid")
+    LATE = "late", _("Late")
+    OVERPAID = "overpaid", _("Overpaid")
+    OK = "ok", _("On time and in full")

@@ -5,19 +5,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils.translation import gettext_lazy
-
 from gongjiang.benefits import reports
+from gongjiang.benefits.enums import ReportStatus
 from gongjiang.core.xlsx import RosterWriter
 
-STATUS_LABELS = {  # lazy: read when a page renders, in its language
-    "missing": gettext_lazy("Missing"),
-    "short": gettext_lazy("Short"),
-    "in_progress": gettext_lazy("Being paid"),
-    "late": gettext_lazy("Late"),
-    "overpaid": gettext_lazy("Overpaid"),
-    "ok": gettext_lazy("On time and in full"),
-}
+STATUS_LABELS = dict(ReportStatus.choices)  # lazy: read when a page renders, in its language
 
 
 def write_on_time_report(path: str, scheme, args, result, *, everything: bool) -> None:

@@ -25,12 +25,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from gongjiang.benefits import entitlement, periods
+from gongjiang.benefits.enums import ReportStatus
 from gongjiang.benefits.models import LedgerEntry, Scheme
 
-STATUSES = ["missing", "short", "in_progress", "late", "overpaid", "ok"]
+STATUSES = list(ReportStatus.values)
 # What is wrong: owed, or paid late, or paid too much. A period whose rest is in a batch not
 # yet paid is being paid — shown apart, not counted as a problem.
-PROBLEMS = ["missing", "short", "late", "overpaid"]
+PROBLEMS = [ReportStatus.MISSING, ReportStatus.SHORT, ReportStatus.LATE, ReportStatus.OVERPAID]
 CENT = Decimal("0.01")
 
 
@@ -76,7 +77,7 @@ class Report:
 
     @property
     def being_paid(self) -> int:
-        return int(self.totals["in_progress"]["n"])
+        return int(self.totals[ReportStatus.IN_PROGRESS]["n"])
 
     @property
     def owed(self) -> Decimal:
@@ -184,13 +185,14 @@ def _fill(cur, seg, per, facts, scheme, rules, span) -> tuple[int, Decimal]:
     return due_n, due_sum
 
 
-CLASSIFY = """
-    CASE WHEN paid > due THEN 'overpaid'
-         WHEN paid + pending < due AND paid = 0 AND pending = 0 THEN 'missing'
-         WHEN paid + pending < due THEN 'short'
-         WHEN paid < due THEN 'in_progress'
-         WHEN last_paid > pe THEN 'late'
-         ELSE 'ok' END
+S = ReportStatus
+CLASSIFY = f"""
+    CASE WHEN paid > due THEN '{S.OVERPAID}'
+         WHEN paid + pending < due AND paid = 0 AND pending = 0 THEN '{S.MISSING}'
+         WHEN paid + pending < due THEN '{S.SHORT}'
+         WHEN paid < due THEN '{S.IN_PROGRESS}'
+         WHEN last_paid > pe THEN '{S.LATE}'
+         ELSE '{S.OK}' END
 """
 ROW_COLUMNS = "person, period, due, paid, pending, first_paid, last_paid, level, rule_id, words, status"
 
@@ -272,7 +274,7 @@ def _query(cur, report, seg, per, scheme, span, rows, statuses, limit, offset, w
         # A period neither due nor paid on balance (a payment reversed) is no finding at all.
         cur.execute(
             f"CREATE TEMPORARY TABLE {prob} AS SELECT * FROM ({classified}) c "
-            f"WHERE status <> 'ok' AND NOT (due = 0 AND paid = 0 AND pending = 0)",
+            f"WHERE status <> '{S.OK}' AND NOT (due = 0 AND paid = 0 AND pending = 0)",
             params,
         )
         cur.execute(
@@ -294,7 +296,7 @@ def _query(cur, report, seg, per, scheme, span, rows, statuses, limit, offset, w
             due_n -= n_in_due
             due_sum -= _dec(due_in_due)
         # On time and in full means paid exactly what was due.
-        report.totals["ok"] = {
+        report.totals[S.OK] = {
             "n": due_n,
             "due": _dec(due_sum),
             "paid": _dec(due_sum),
@@ -302,7 +304,7 @@ def _query(cur, report, seg, per, scheme, span, rows, statuses, limit, offset, w
             "over": Decimal(0),
         }
         if rows:
-            if statuses is None or "ok" in statuses:
+            if statuses is None or S.OK in statuses:
                 _rows(
                     cur,
                     report,
@@ -325,8 +327,8 @@ def _rows(cur, report, source, params, statuses, limit, offset) -> None:
         where = " WHERE status IN (" + ", ".join(["%s"] * len(statuses)) + ")"
         params = [*params, *statuses]
     order = (
-        " ORDER BY CASE status WHEN 'missing' THEN 0 WHEN 'short' THEN 1 WHEN 'overpaid' THEN 2 "
-        "WHEN 'late' THEN 3 WHEN 'in_progress' THEN 4 ELSE 5 END, period, person"
+        f" ORDER BY CASE status WHEN '{S.MISSING}' THEN 0 WHEN '{S.SHORT}' THEN 1 WHEN '{S.OVERPAID}' THEN 2 "
+        f"WHEN '{S.LATE}' THEN 3 WHEN '{S.IN_PROGRESS}' THEN 4 ELSE 5 END, period, person"
     )
     page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
     cur.execute(f"SELECT {ROW_COLUMNS} FROM ({source}) c{where}{order}{page}", params)

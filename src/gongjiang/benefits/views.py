@@ -20,8 +20,8 @@ from gongjiang.accounts.decorators import perm_required, section
 from gongjiang.accounts.downloads import audited_download
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.permissions import Perm
-from gongjiang.archive.selectors import visible_model_workers
-from gongjiang.benefits import bankfile, exports, periods, reports, services
+from gongjiang.benefits import bankfile, exports, periods, reports, selectors, services
+from gongjiang.benefits.access import access_treatment
 from gongjiang.benefits.enums import BatchState, LineState
 from gongjiang.benefits.forms import (
     AccountForm,
@@ -582,28 +582,17 @@ def stock(request):
 # --- A person's treatment (on the profile) ----------------------------------------------------
 
 
-def treatment_person(user, pk: int, *, change: bool = False):
-    """The person whose treatment is asked for (pages and API): one the user may see (else 404)
-    and whose treatment they may see (else 403); with ``change``, may also change it."""
-    worker = get_object_or_404(visible_model_workers(user, include_archived=True), pk=pk)
-    if not permissions.may_see_treatment(user, worker):
-        raise PermissionDenied
-    if change and not permissions.has_perm(user, Perm.PREPARE_BATCHES):
-        raise PermissionDenied(_("You may not change this person's treatment."))
-    return worker
-
-
 @login_required
 def person(request, pk: int):
     """The treatment section of a profile, loaded with htmx."""
-    worker = treatment_person(request.user, pk)
+    worker = access_treatment(request.user, pk)
     record_read(actor=request.user, object_type="benefits.treatment", rows=1, query=request.GET, obj=worker)
     return render(
         request,
         "benefits/partials/person.html",
         {
             "w": worker,
-            "treatment": services.person_treatment(worker),
+            "treatment": selectors.person_treatment(worker),
             "payments": LedgerEntry.objects.filter(model_worker=worker)
             .select_related("scheme")
             .order_by("-period", "-id")[:36],
@@ -617,7 +606,7 @@ def person(request, pk: int):
 
 @login_required
 def person_account(request, pk: int):
-    worker = treatment_person(request.user, pk, change=True)
+    worker = access_treatment(request.user, pk, change=True)
     form = AccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -632,7 +621,7 @@ def person_account(request, pk: int):
 
 @login_required
 def person_hold(request, pk: int, hold_pk: int | None = None):
-    worker = treatment_person(request.user, pk, change=True)
+    worker = access_treatment(request.user, pk, change=True)
     hold = get_object_or_404(TreatmentHold, pk=hold_pk, model_worker=worker) if hold_pk else None
     form = (EndHoldForm if hold else HoldForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -665,6 +654,6 @@ def person_hold(request, pk: int, hold_pk: int | None = None):
 @login_required
 def reveal_account(request, pk: int):
     account = get_object_or_404(PaymentAccount, pk=pk)
-    treatment_person(request.user, account.model_worker_id)
+    access_treatment(request.user, account.model_worker_id)
     number = services.reveal_account(actor=request.user, account=account)
     return render(request, "archive/partials/revealed.html", {"value": number})

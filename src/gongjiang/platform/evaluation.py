@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
+from gongjiang.accounts.permissions import require
 from gongjiang.core.errors import DomainError
 from gongjiang.platform.enums import (
     ESTABLISHED,
@@ -47,7 +48,9 @@ from gongjiang.platform.models import (
     TierSpan,
     Unit,
 )
-from gongjiang.platform.services import _event, _lock, _new_plaque, _require, _text, check_leader
+from gongjiang.platform.services.awards import new_plaque
+from gongjiang.platform.services.common import clean_text, user_of
+from gongjiang.platform.services.units import check_leader, lock_unit, record_event
 
 Perm = permissions.Perm
 TWO = Decimal("0.01")
@@ -202,7 +205,7 @@ def ensure_rubrics() -> dict[str, Rubric]:
 
 def check_rubric(items: list[dict]) -> None:
     errors = []
-    if any(not _text(i.get("title")) for i in items):
+    if any(not clean_text(i.get("title")) for i in items):
         errors.append(_("Every item needs a title."))
     if any(int(i.get("max_points") or 0) <= 0 for i in items):
         errors.append(_("Every item is worth at least one point."))
@@ -220,7 +223,7 @@ def check_rubric(items: list[dict]) -> None:
 def save_rubric(*, actor, tier: str, items: list[dict]) -> Rubric:
     """Replace a tier's items. Items no longer used are retired, not deleted: closed rounds'
     sheets still point at them."""
-    _require(actor, Perm.MANAGE_PLATFORM)
+    require(actor, Perm.MANAGE_PLATFORM)
     check_rubric(items)
     rubric = ensure_rubrics()[tier]
     if EvaluationRound.objects.filter(state=RoundState.OPEN, evaluations__tier=tier).exists():
@@ -232,7 +235,7 @@ def save_rubric(*, actor, tier: str, items: list[dict]) -> Rubric:
             RubricItem(
                 rubric=rubric,
                 order=n,
-                title=_text(i["title"])[:60],
+                title=clean_text(i["title"])[:60],
                 max_points=int(i["max_points"]),
                 have=i.get("have") or "",
             )
@@ -244,7 +247,7 @@ def save_rubric(*, actor, tier: str, items: list[dict]) -> Rubric:
         actor=actor,
         action=AuditAction.UPDATE,
         obj=rubric,
-        changes={"items": [before, [f"{_text(i['title'])}（{i['max_points']}）" for i in items]]},
+        changes={"items": [before, [f"{clean_text(i['title'])}（{i['max_points']}）" for i in items]]},
     )
     return rubric
 
@@ -255,8 +258,8 @@ def save_rubric(*, actor, tier: str, items: list[dict]) -> Rubric:
 @transaction.atomic
 def open_round(*, actor, year: int, title: str, tiers: list[str], on: dt.date | None = None) -> EvaluationRound:
     """A round for every established unit of the tiers (warned ones included)."""
-    _require(actor, Perm.MANAGE_PLATFORM)
-    title = _text(title)
+    require(actor, Perm.MANAGE_PLATFORM)
+    title = clean_text(title)
     if not title:
         raise ValidationError({"title": [_("Give the round a title, e.g. 2026 年度考评.")]})
     if EvaluationRound.objects.filter(title=title).exists():
@@ -267,7 +270,11 @@ def open_round(*, actor, year: int, title: str, tiers: list[str], on: dt.date | 
     ensure_rubrics()
     policy = PlatformPolicy.current()
     rnd = EvaluationRound.objects.create(
-        year=year, title=title, aggregation=policy.aggregation, opened_on=on or timezone.localdate(), created_by=actor
+        year=year,
+        title=title,
+        aggregation=policy.aggregation,
+        opened_on=on or timezone.localdate(),
+        created_by=user_of(actor),
     )
     units = Unit.objects.filter(tier__in=tiers, status__in=ESTABLISHED).values_list("pk", "tier")
     Evaluation.objects.bulk_create(
@@ -275,6 +282,16 @@ def open_round(*, actor, year: int, title: str, tiers: list[str], on: dt.date | 
     )
     record(actor=actor, action=AuditAction.CREATE, obj=rnd, detail={"tiers": tiers, "units": len(units)})
     return rnd
+
+
+def ev_items(ev: Evaluation):
+    """The items to score on: the tier's current items while the round is open; once it is
+    closed, the items its sheets were scored on (a rubric edited later does not rewrite them)."""
+    if ev.round.state != RoundState.OPEN:
+        used = RubricItem.objects.filter(pk__in=ItemScore.objects.filter(sheet__evaluation=ev).values("item_id"))
+        if used.exists():
+            return used.order_by("order", "id")
+    return RubricItem.objects.filter(rubric__tier=ev.tier, retired=False)
 
 
 def may_score(user, evaluation: Evaluation) -> bool:
@@ -330,7 +347,7 @@ def submit_sheet(*, actor, evaluation: Evaluation, points: dict[int, Decimal], c
 def close_round(*, actor, rnd: EvaluationRound, on: dt.date | None = None) -> dict[str, int]:
     """Results for every unit with enough reviewers, then the rules: stars, warnings, units put
     right, and candidates for promotion or removal. Returns counts for the message."""
-    _require(actor, Perm.MANAGE_PLATFORM)
+    require(actor, Perm.MANAGE_PLATFORM)
     rnd = EvaluationRound.objects.select_for_update().get(pk=rnd.pk)
     if rnd.state != RoundState.OPEN:
         raise DomainError(_("The round is closed."), code="conflict")
@@ -348,7 +365,7 @@ def close_round(*, actor, rnd: EvaluationRound, on: dt.date | None = None) -> di
             continue
         ev.score, ev.spread = aggregate(totals, rnd.aggregation)
         ev.grade = grade_for(ev.score, policy)
-        unit = _lock(ev.unit)
+        unit = lock_unit(ev.unit)
         if unit.is_established and unit.tier == ev.tier:
             grades = [g for t, g in history.get(unit.pk, []) if t == ev.tier] + [ev.grade]
             what = consequences(
@@ -392,11 +409,11 @@ def _apply(
     actor, unit: Unit, ev: Evaluation, what: Consequence, policy: PlatformPolicy, on: dt.date, counts: dict
 ) -> str:
     said = []  # what followed from the grade (the grade itself is shown beside it)
-    _event(
+    record_event(
         unit, EventKind.GRADED, actor=actor, on=on, after=f"{ev.get_grade_display()} {ev.score}", reason=str(ev.round)
     )
     if what.stars is not None:
-        _event(
+        record_event(
             unit,
             EventKind.STARS,
             actor=actor,
@@ -410,7 +427,7 @@ def _apply(
     if what.warn and unit.status != UnitStatus.WARNED:
         unit.status, unit.status_since = UnitStatus.WARNED, on
         unit.warning_deadline = on + dt.timedelta(days=policy.warning_days)
-        _event(
+        record_event(
             unit,
             EventKind.WARNED,
             actor=actor,
@@ -423,7 +440,7 @@ def _apply(
         counts["warned"] += 1
     elif what.rectified:
         unit.status, unit.status_since, unit.warning_deadline = UnitStatus.ACTIVE, on, None
-        _event(
+        record_event(
             unit,
             EventKind.RECTIFIED,
             actor=actor,
@@ -453,32 +470,32 @@ def _apply(
 @transaction.atomic
 def re_review(*, actor, unit: Unit, passed: bool, note: str, on: dt.date | None = None) -> Unit:
     """复审 of a warned unit: passing puts it right; failing makes it a candidate for removal."""
-    _require(actor, Perm.MANAGE_PLATFORM)
-    unit = _lock(unit)
+    require(actor, Perm.MANAGE_PLATFORM)
+    unit = lock_unit(unit)
     if unit.status != UnitStatus.WARNED:
         raise DomainError(_("Only a warned unit is re-reviewed."), code="conflict")
     on = on or timezone.localdate()
     if passed:
         unit.status, unit.status_since, unit.warning_deadline = UnitStatus.ACTIVE, on, None
         unit.save()
-        _event(
+        record_event(
             unit,
             EventKind.RECTIFIED,
             actor=actor,
             on=on,
             before=UnitStatus.WARNED.label,
             after=UnitStatus.ACTIVE.label,
-            reason=_text(note) or _("Passed the re-review"),
+            reason=clean_text(note) or _("Passed the re-review"),
         )
     else:
-        _event(unit, EventKind.RE_REVIEW_FAILED, actor=actor, on=on, reason=_text(note))
+        record_event(unit, EventKind.RE_REVIEW_FAILED, actor=actor, on=on, reason=clean_text(note))
         Case.objects.get_or_create(
             unit=unit,
             kind=CaseKind.REMOVE,
             state=CaseState.PENDING,
             defaults={"from_tier": unit.tier, "why": _("Failed the re-review")},
         )
-    record(actor=actor, action=AuditAction.UPDATE, obj=unit, detail={"re_review": passed, "note": _text(note)})
+    record(actor=actor, action=AuditAction.UPDATE, obj=unit, detail={"re_review": passed, "note": clean_text(note)})
     return unit
 
 
@@ -486,30 +503,32 @@ def re_review(*, actor, unit: Unit, passed: bool, note: str, on: dt.date | None 
 def decide_case(*, actor, case: Case, accept: bool, reason: str, on: dt.date | None = None) -> Case:
     """The federation decides a candidate, with a reason. Promotion moves the unit up a tier with
     a new plaque; removal takes the plaque away. A removed unit keeps its record and history."""
-    _require(actor, Perm.MANAGE_PLATFORM)
+    require(actor, Perm.MANAGE_PLATFORM)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.state != CaseState.PENDING:
         raise DomainError(_("This candidate has been decided."), code="conflict")
-    if not _text(reason):
+    if not clean_text(reason):
         raise ValidationError({"reason": [_("Give the reason for the decision.")]})
     on = on or timezone.localdate()
-    unit = _lock(case.unit)
+    unit = lock_unit(case.unit)
     if accept:
         if case.kind == CaseKind.PROMOTE:
             _promote(actor, unit, case, on, reason)
         else:
             _remove(actor, unit, on, reason)
     else:
-        _event(unit, EventKind.CASE_DECLINED, actor=actor, on=on, before=case.get_kind_display(), reason=_text(reason))
+        record_event(
+            unit, EventKind.CASE_DECLINED, actor=actor, on=on, before=case.get_kind_display(), reason=clean_text(reason)
+        )
     case.state = CaseState.ACCEPTED if accept else CaseState.DECLINED
-    case.decided_by, case.decided_on, case.decision_reason = actor, on, _text(reason)
+    case.decided_by, case.decided_on, case.decision_reason = user_of(actor), on, clean_text(reason)
     case.save()
     record(
         actor=actor,
         action=AuditAction.UPDATE,
         obj=unit,
         changes={"case": [CaseState.PENDING, case.state]},
-        detail={"kind": case.kind, "reason": _text(reason)},
+        detail={"kind": case.kind, "reason": clean_text(reason)},
     )
     return case
 
@@ -522,19 +541,19 @@ def _promote(actor, unit: Unit, case: Case, on: dt.date, reason: str) -> None:
     old_number = unit.plaque_number
     unit.tier = case.to_tier
     unit.stars = 1 if unit.tier == Tier.STAR_POST else None
-    unit.plaque_number = _new_plaque(unit, unit.tier, on)
+    unit.plaque_number = new_plaque(unit, unit.tier, on)
     unit.awarded_on, unit.status, unit.status_since, unit.warning_deadline = on, UnitStatus.ACTIVE, on, None
     unit.save()
-    _event(
+    record_event(
         unit,
         EventKind.PROMOTED,
         actor=actor,
         on=on,
         before=before,
         after=unit.get_tier_display(),
-        reason=f"{case.why}；{_text(reason)}",
+        reason=f"{case.why}；{clean_text(reason)}",
     )
-    _event(unit, EventKind.AWARDED, actor=actor, on=on, before=old_number or "", after=unit.plaque_number)
+    record_event(unit, EventKind.AWARDED, actor=actor, on=on, before=old_number or "", after=unit.plaque_number)
 
 
 def _remove(actor, unit: Unit, on: dt.date, reason: str) -> None:
@@ -544,6 +563,12 @@ def _remove(actor, unit: Unit, on: dt.date, reason: str) -> None:
     unit.status, unit.status_since, unit.warning_deadline = UnitStatus.REMOVED, on, None
     unit.save()
     TierSpan.objects.filter(unit=unit, ends_on__isnull=True).update(ends_on=on)
-    _event(
-        unit, EventKind.REMOVED, actor=actor, on=on, before=before, after=UnitStatus.REMOVED.label, reason=_text(reason)
+    record_event(
+        unit,
+        EventKind.REMOVED,
+        actor=actor,
+        on=on,
+        before=before,
+        after=UnitStatus.REMOVED.label,
+        reason=clean_text(reason),
     )

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
+from gongjiang.accounts.permissions import require
 from gongjiang.core.errors import DomainError
 from gongjiang.platform.enums import ESTABLISHED, Grade, PlanState, RoundState, Tier
 from gongjiang.platform.models import (
@@ -35,7 +36,9 @@ from gongjiang.platform.models import (
     TierSpan,
     Unit,
 )
-from gongjiang.platform.services import _check_upload, _require, _require_keep, _text
+from gongjiang.platform.permissions import require_keep
+from gongjiang.platform.services.common import clean_text, user_of
+from gongjiang.platform.services.evidence import check_upload
 
 Perm = permissions.Perm
 
@@ -206,7 +209,7 @@ def _num(f: Fraction) -> str:
 @transaction.atomic
 def save_plan(*, actor, data: dict[str, Any], plan: FundingPlan | None = None) -> FundingPlan:
     """Create or change a draft plan, and (re)compute its split."""
-    _require(actor, Perm.MANAGE_PLATFORM)
+    require(actor, Perm.MANAGE_PLATFORM)
     if plan is not None:
         plan = FundingPlan.objects.select_for_update().get(pk=plan.pk)
         if plan.state != PlanState.DRAFT:
@@ -235,7 +238,7 @@ def save_plan(*, actor, data: dict[str, Any], plan: FundingPlan | None = None) -
         "note": (data.get("note") or "").strip(),
     }
     creating = plan is None
-    plan = plan or FundingPlan(created_by=actor)
+    plan = plan or FundingPlan(created_by=user_of(actor))
     for key, value in values.items():
         setattr(plan, key, value)
     plan.save()
@@ -257,7 +260,7 @@ def save_plan(*, actor, data: dict[str, Any], plan: FundingPlan | None = None) -
 
 @transaction.atomic
 def approve_plan(*, actor, plan: FundingPlan) -> FundingPlan:
-    _require(actor, Perm.MANAGE_PLATFORM)
+    require(actor, Perm.MANAGE_PLATFORM)
     plan = FundingPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.state != PlanState.DRAFT:
         raise DomainError(_("The plan is approved already."), code="conflict")
@@ -275,7 +278,7 @@ def disburse(
     *, actor, allocation: Allocation, paid_on: dt.date, reference: str = "", amount: Decimal | None = None
 ) -> Disbursement:
     """Money paid to a unit against its share of an approved plan (all of it, or part)."""
-    _require(actor, Perm.MANAGE_PLATFORM)
+    require(actor, Perm.MANAGE_PLATFORM)
     allocation = Allocation.objects.select_for_update().select_related("plan").get(pk=allocation.pk)
     if allocation.plan.state != PlanState.APPROVED:
         raise DomainError(_("Money is paid once the plan is approved."), code="conflict")
@@ -288,8 +291,8 @@ def disburse(
         allocation=allocation,
         paid_on=paid_on,
         amount=amount,
-        reference=_text(reference)[:60],
-        recorded_by=actor,
+        reference=clean_text(reference)[:60],
+        recorded_by=user_of(actor),
     )
     record(actor=actor, action=AuditAction.CREATE, obj=item, object_repr=f"{allocation.unit} ¥{amount}")
     return item
@@ -297,10 +300,10 @@ def disburse(
 
 @transaction.atomic
 def reverse_disbursement(*, actor, disbursement: Disbursement, reason: str) -> Disbursement:
-    _require(actor, Perm.MANAGE_PLATFORM)
+    require(actor, Perm.MANAGE_PLATFORM)
     if disbursement.amount <= 0 or Disbursement.objects.filter(reverses=disbursement).exists():
         raise DomainError(_("This payment cannot be reversed."), code="conflict")
-    if not _text(reason):
+    if not clean_text(reason):
         raise ValidationError({"reason": [_("Give the reason.")]})
     item = Disbursement.objects.create(
         unit=disbursement.unit,
@@ -308,8 +311,8 @@ def reverse_disbursement(*, actor, disbursement: Disbursement, reason: str) -> D
         paid_on=timezone.localdate(),
         amount=-disbursement.amount,
         reverses=disbursement,
-        note=_text(reason)[:200],
-        recorded_by=actor,
+        note=clean_text(reason)[:200],
+        recorded_by=user_of(actor),
     )
     record(actor=actor, action=AuditAction.CREATE, obj=item, detail={"reverses": disbursement.pk})
     return item
@@ -317,19 +320,21 @@ def reverse_disbursement(*, actor, disbursement: Disbursement, reason: str) -> D
 
 @transaction.atomic
 def add_expense(*, actor, unit: Unit, spent_on: dt.date, amount: Decimal, purpose: str, receipt=None) -> Expense:
-    _require_keep(actor, unit)
+    require_keep(actor, unit)
     errors = {}
     if amount is None or amount <= 0:
         errors["amount"] = [_("Enter the amount spent.")]
-    if not _text(purpose):
+    if not clean_text(purpose):
         errors["purpose"] = [_("Say what the money was spent on.")]
     if spent_on > timezone.localdate():
         errors["spent_on"] = [_("The date is in the future.")]
     if errors:
         raise ValidationError(errors)
-    expense = Expense(unit=unit, spent_on=spent_on, amount=amount, purpose=_text(purpose)[:200], recorded_by=actor)
+    expense = Expense(
+        unit=unit, spent_on=spent_on, amount=amount, purpose=clean_text(purpose)[:200], recorded_by=user_of(actor)
+    )
     if receipt is not None:
-        _check_upload(receipt, suffixes=(".pdf", ".jpg", ".jpeg", ".png"))
+        check_upload(receipt, suffixes=(".pdf", ".jpg", ".jpeg", ".png"))
         expense.receipt_name = receipt.name[-200:]
         expense.receipt.save(receipt.name, receipt, save=False)
     expense.save()
@@ -339,11 +344,11 @@ def add_expense(*, actor, unit: Unit, spent_on: dt.date, amount: Decimal, purpos
 
 @transaction.atomic
 def void_expense(*, actor, expense: Expense, reason: str) -> Expense:
-    _require_keep(actor, expense.unit)
-    if not _text(reason):
+    require_keep(actor, expense.unit)
+    if not clean_text(reason):
         raise ValidationError({"reason": [_("Give the reason.")]})
     if expense.voided_at is None:
-        expense.voided_at, expense.void_reason = timezone.now(), _text(reason)[:200]
+        expense.voided_at, expense.void_reason = timezone.now(), clean_text(reason)[:200]
         expense.save(update_fields=["voided_at", "void_reason"])
         record(actor=actor, action=AuditAction.VOID, obj=expense, detail={"reason": expense.void_reason})
     return expense

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,7 +20,7 @@ from gongjiang.accounts.permissions import Perm
 from gongjiang.core.errors import DomainError
 from gongjiang.core.forms import apply_errors, report_problem
 from gongjiang.core.pagination import page_from_request
-from gongjiang.platform import evaluation, exports, funding, selectors, services
+from gongjiang.platform import access, evaluation, exports, funding, selectors, services
 from gongjiang.platform.enums import (
     CaseKind,
     CaseState,
@@ -32,17 +32,12 @@ from gongjiang.platform.enums import (
 from gongjiang.platform.forms import CaseForm, DisburseForm, PlanForm, PolicyForm, RoundForm, TargetForm
 from gongjiang.platform.models import (
     Achievement,
-    Allocation,
     Case,
-    Evaluation,
     EvaluationRound,
     FundingPlan,
-    ItemScore,
     Mentorship,
     PlatformPolicy,
     Rubric,
-    RubricItem,
-    Target,
 )
 from gongjiang.platform.views import _form_page
 
@@ -108,7 +103,7 @@ def round_create(request):
 @reader_required
 @section("platform_evaluations")
 def round_detail(request, pk: int):
-    rnd = get_object_or_404(EvaluationRound, pk=pk)
+    rnd = access.access_round(request.user, pk)
     qs = rnd.evaluations.select_related("unit").annotate(
         sheets_n=Count("sheets"), mine=Count("sheets", filter=Q(sheets__reviewer=request.user))
     )
@@ -138,7 +133,7 @@ def round_detail(request, pk: int):
 @require_POST
 @perm_required(Perm.MANAGE_PLATFORM)
 def round_close(request, pk: int):
-    rnd = get_object_or_404(EvaluationRound, pk=pk)
+    rnd = access.access_round(request.user, pk, manage=True)
     try:
         counts = evaluation.close_round(actor=request.user, rnd=rnd)
     except DomainError as e:
@@ -159,8 +154,8 @@ def round_close(request, pk: int):
 @section("platform_evaluations")
 def evaluation_detail(request, pk: int):
     """One unit in a round: the reviewers' sheets and the spread; the scoring form for a reviewer."""
-    ev = get_object_or_404(Evaluation.objects.select_related("round", "unit__leader"), pk=pk)
-    items = list(ev_items(ev))
+    ev = access.access_evaluation(request.user, pk)
+    items = list(evaluation.ev_items(ev))
     sheets = list(ev.sheets.select_related("reviewer").prefetch_related("scores"))
     mine = next((s for s in sheets if s.reviewer_id == request.user.pk), None)
     may_score = evaluation.may_score(request.user, ev) and ev.round.state == RoundState.OPEN
@@ -208,16 +203,6 @@ def evaluation_detail(request, pk: int):
             "comment": request.POST.get("comment", mine.comment if mine else ""),
         },
     )
-
-
-def ev_items(ev: Evaluation):
-    """The items to score on: the tier's current items while the round is open; once it is
-    closed, the items its sheets were scored on (a rubric edited later does not rewrite them)."""
-    if ev.round.state != RoundState.OPEN:
-        used = RubricItem.objects.filter(pk__in=ItemScore.objects.filter(sheet__evaluation=ev).values("item_id"))
-        if used.exists():
-            return used.order_by("order", "id")
-    return RubricItem.objects.filter(rubric__tier=ev.tier, retired=False)
 
 
 @perm_required(Perm.MANAGE_PLATFORM)
@@ -295,7 +280,7 @@ def cases(request):
 @require_POST
 @perm_required(Perm.MANAGE_PLATFORM)
 def case_decide(request, pk: int):
-    case = get_object_or_404(Case, pk=pk)
+    case = access.access_case(request.user, pk, manage=True)
     form = CaseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose accept or decline, and give the reason."))
@@ -341,7 +326,7 @@ def plans(request):
 @perm_required(Perm.MANAGE_PLATFORM)
 @section("platform_funding")
 def plan_edit(request, pk: int | None = None):
-    plan = get_object_or_404(FundingPlan, pk=pk) if pk else None
+    plan = access.access_plan(request.user, pk, manage=True) if pk else None
     form = PlanForm(request.POST or None, initial=PlanForm.initial_from(plan))
     if request.method == "POST" and form.is_valid():
         try:
@@ -369,7 +354,7 @@ def plan_edit(request, pk: int | None = None):
 @reader_required
 @section("platform_funding")
 def plan_detail(request, pk: int):
-    plan = get_object_or_404(FundingPlan, pk=pk)
+    plan = access.access_plan(request.user, pk)
     allocations = (
         plan.allocations.select_related("unit")
         .annotate(paid=Sum("disbursements__amount"))
@@ -392,7 +377,7 @@ def plan_detail(request, pk: int):
 @require_POST
 @perm_required(Perm.MANAGE_PLATFORM)
 def plan_approve(request, pk: int):
-    plan = get_object_or_404(FundingPlan, pk=pk)
+    plan = access.access_plan(request.user, pk, manage=True)
     try:
         funding.approve_plan(actor=request.user, plan=plan)
     except DomainError as e:
@@ -405,7 +390,7 @@ def plan_approve(request, pk: int):
 @require_POST
 @perm_required(Perm.MANAGE_PLATFORM)
 def allocation_disburse(request, pk: int):
-    allocation = get_object_or_404(Allocation, pk=pk)
+    allocation = access.access_allocation(request.user, pk, manage=True)
     form = DisburseForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Enter the date of payment."))
@@ -492,7 +477,7 @@ def mentoring(request):
 @perm_required(Perm.MANAGE_PLATFORM)
 @section("platform")
 def target_edit(request, pk: int | None = None):
-    target = get_object_or_404(Target, pk=pk) if pk else None
+    target = access.access_target(request.user, pk, manage=True) if pk else None
     form = TargetForm(request.POST or None, instance=target)
     if request.method == "POST" and form.is_valid():
         try:

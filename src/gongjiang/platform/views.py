@@ -22,7 +22,7 @@ from gongjiang.core.errors import DomainError
 from gongjiang.core.forms import apply_errors, report_problem
 from gongjiang.core.pagination import page_from_request, without_paging
 from gongjiang.core.redirects import back_to
-from gongjiang.platform import evaluation, funding, plaques, selectors, services
+from gongjiang.platform import access, evaluation, funding, plaques, selectors, services
 from gongjiang.platform.enums import CaseState, Have, InspectionState, Tier
 from gongjiang.platform.forms import (
     AchievementForm,
@@ -47,23 +47,10 @@ from gongjiang.platform.forms import (
 )
 from gongjiang.platform.models import (
     Achievement,
-    Evidence,
-    Expense,
-    Inspection,
-    Meeting,
     Mentorship,
     PlatformPolicy,
-    Unit,
     UnitMember,
 )
-
-
-def _unit(request, pk: int, *, keep: bool = False) -> Unit:
-    """A unit the user may see (another's is a 404); with ``keep``, one they may keep (else 403)."""
-    unit = get_object_or_404(selectors.visible_units(request.user).select_related("leader", "union", "employer"), pk=pk)
-    if keep and not services.may_keep_unit(request.user, unit):
-        raise PermissionDenied(_("You may not change this unit."))
-    return unit
 
 
 def _form_page(request, form, *, heading, unit=None, back=None, multipart=False, explain=""):
@@ -185,7 +172,7 @@ def unit_create(request):
 @perm_required(Perm.VIEW_PLATFORM)
 @section("platform_units")
 def unit_edit(request, pk: int):
-    unit = _unit(request, pk)
+    unit = access.access_unit(request.user, pk)
     if not services.may_edit_unit(request.user, unit):
         raise PermissionDenied(_("You may not change this unit."))
     initial = {k: getattr(unit, k) for k in services.UNIT_FIELDS}
@@ -211,7 +198,7 @@ def unit_edit(request, pk: int):
 @perm_required(Perm.VIEW_PLATFORM)
 @section("platform_units")
 def unit_detail(request, pk: int):
-    unit = _unit(request, pk)
+    unit = access.access_unit(request.user, pk)
     user = request.user
     haves = {h.have: h for h in unit.haves.select_related("updated_by")}
     evidence = list(unit.evidence.filter(withdrawn_at__isnull=True, achievement__isnull=True).order_by("have", "id"))
@@ -263,7 +250,7 @@ def unit_detail(request, pk: int):
 @require_POST
 @perm_required(Perm.MANAGE_PLATFORM)
 def unit_review(request, pk: int):
-    unit = _unit(request, pk)
+    unit = access.access_unit(request.user, pk)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose approve or do not approve."))
@@ -285,7 +272,7 @@ def unit_review(request, pk: int):
 @require_POST
 @perm_required(Perm.MANAGE_PLATFORM)
 def unit_award(request, pk: int):
-    unit = _unit(request, pk)
+    unit = access.access_unit(request.user, pk)
     form = AwardForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Enter the date of the award."))
@@ -308,13 +295,13 @@ def unit_award(request, pk: int):
 @perm_required(Perm.VIEW_PLATFORM)
 def unit_plaque(request, pk: int):
     """The certificate and the plaque, in the one unified style, as PDF."""
-    return plaques.pdf_response(_unit(request, pk))
+    return plaques.pdf_response(access.access_unit(request.user, pk))
 
 
 @require_POST
 @perm_required(Perm.MANAGE_PLATFORM)
 def unit_re_review(request, pk: int):
-    unit = _unit(request, pk)
+    unit = access.access_unit(request.user, pk)
     form = ReReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose the result."))
@@ -335,7 +322,7 @@ def unit_re_review(request, pk: int):
 
 @perm_required(Perm.VIEW_PLATFORM)
 def unit_have(request, pk: int, have: str):
-    unit = _unit(request, pk, keep=True)
+    unit = access.access_unit(request.user, pk, keep=True)
     if have not in Have.values:
         raise Http404
     item = unit.haves.filter(have=have).first()
@@ -362,7 +349,7 @@ def unit_have(request, pk: int, have: str):
 @require_POST
 @perm_required(Perm.VIEW_PLATFORM)
 def evidence_upload(request, pk: int):
-    unit = _unit(request, pk, keep=True)
+    unit = access.access_unit(request.user, pk, keep=True)
     form = EvidenceForm(request.POST, request.FILES, prefix="e")
     have = request.POST.get("have", "")
     achievement = None
@@ -387,23 +374,16 @@ def evidence_upload(request, pk: int):
     return back_to(request, f"{unit.get_absolute_url()}#haves")
 
 
-def _evidence(request, pk: int) -> Evidence:
-    evidence = get_object_or_404(Evidence.objects.select_related("unit"), pk=pk)
-    if not services.may_see_unit(request.user, evidence.unit):
-        raise Http404
-    return evidence
-
-
 @perm_required(Perm.VIEW_PLATFORM)
 def evidence_file(request, pk: int):
-    evidence = _evidence(request, pk)
+    evidence = access.access_evidence(request.user, pk)
     return FileResponse(evidence.file.open("rb"), as_attachment=not evidence.is_image, filename=evidence.original_name)
 
 
 @require_POST
 @perm_required(Perm.VIEW_PLATFORM)
 def evidence_withdraw(request, pk: int):
-    evidence = _evidence(request, pk)
+    evidence = access.access_evidence(request.user, pk)
     services.withdraw_evidence(actor=request.user, evidence=evidence)
     messages.success(request, _("The file no longer counts as evidence; it stays on record."))
     return back_to(request, evidence.unit.get_absolute_url())
@@ -414,7 +394,7 @@ def evidence_withdraw(request, pk: int):
 
 @perm_required(Perm.VIEW_PLATFORM)
 def member_add(request, pk: int):
-    unit = _unit(request, pk, keep=True)
+    unit = access.access_unit(request.user, pk, keep=True)
     form = MemberForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -430,8 +410,8 @@ def member_add(request, pk: int):
 @require_POST
 @perm_required(Perm.VIEW_PLATFORM)
 def member_end(request, pk: int):
-    member = get_object_or_404(UnitMember, pk=pk)
-    unit = _unit(request, member.unit_id, keep=True)
+    member = access.access_member(request.user, pk, keep=True)
+    unit = member.unit
     form = EndMemberForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Enter the date the member left."))
@@ -447,7 +427,7 @@ def member_end(request, pk: int):
 
 @perm_required(Perm.MANAGE_PLATFORM)
 def inspection_add(request, pk: int):
-    unit = _unit(request, pk)
+    unit = access.access_unit(request.user, pk)
     form = InspectionForm(request.POST or None, initial={"inspected_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -462,8 +442,8 @@ def inspection_add(request, pk: int):
 
 @perm_required(Perm.VIEW_PLATFORM)
 def inspection_detail(request, pk: int):
-    inspection = get_object_or_404(Inspection, pk=pk)
-    unit = _unit(request, inspection.unit_id)
+    inspection = access.access_inspection(request.user, pk)
+    unit = inspection.unit
     form = FollowUpForm(request.POST or None, initial={"on": timezone.localdate()})
     may_keep = services.may_keep_unit(request.user, unit)
     if not permissions.has_perm(request.user, Perm.MANAGE_PLATFORM):
@@ -501,7 +481,7 @@ def inspection_detail(request, pk: int):
 
 @perm_required(Perm.VIEW_PLATFORM)
 def meeting_add(request, pk: int):
-    unit = _unit(request, pk, keep=True)
+    unit = access.access_unit(request.user, pk, keep=True)
     form = MeetingForm(request.POST or None, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -516,7 +496,7 @@ def meeting_add(request, pk: int):
 
 @perm_required(Perm.VIEW_PLATFORM)
 def meeting_list(request, pk: int):
-    unit = _unit(request, pk)
+    unit = access.access_unit(request.user, pk)
     page = page_from_request(request, unit.meetings.all(), ["-held_on", "-id"], size=20)
     return render(
         request,
@@ -530,7 +510,7 @@ def meeting_list(request, pk: int):
 
 @perm_required(Perm.VIEW_PLATFORM)
 def achievement_add(request, pk: int):
-    unit = _unit(request, pk, keep=True)
+    unit = access.access_unit(request.user, pk, keep=True)
     form = AchievementForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "file"}
@@ -558,7 +538,7 @@ def achievement_add(request, pk: int):
 
 @perm_required(Perm.VIEW_PLATFORM)
 def unit_achievements(request, pk: int):
-    unit = _unit(request, pk)
+    unit = access.access_unit(request.user, pk)
     qs = unit.achievements.select_related("person").prefetch_related("evidence")
     kind = request.GET.get("kind", "")
     if kind:
@@ -582,8 +562,8 @@ def unit_achievements(request, pk: int):
 @require_POST
 @perm_required(Perm.VIEW_PLATFORM)
 def achievement_void(request, pk: int):
-    item = get_object_or_404(Achievement, pk=pk, unit__isnull=False)
-    unit = _unit(request, item.unit_id, keep=True)
+    item = access.access_achievement(request.user, pk, keep=True)
+    unit = item.unit
     form = VoidForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason."))
@@ -595,7 +575,7 @@ def achievement_void(request, pk: int):
 
 @perm_required(Perm.VIEW_PLATFORM)
 def mentorship_add(request, pk: int):
-    unit = _unit(request, pk, keep=True)
+    unit = access.access_unit(request.user, pk, keep=True)
     form = MentorshipForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -610,8 +590,8 @@ def mentorship_add(request, pk: int):
 
 @perm_required(Perm.VIEW_PLATFORM)
 def mentorship_detail(request, pk: int):
-    item = get_object_or_404(Mentorship, pk=pk, unit__isnull=False)
-    unit = _unit(request, item.unit_id)
+    item = access.access_mentorship(request.user, pk)
+    unit = item.unit
     may_keep = services.may_keep_unit(request.user, unit)
     form = OutcomeForm(
         request.POST or None,
@@ -633,7 +613,7 @@ def mentorship_detail(request, pk: int):
 
 @perm_required(Perm.VIEW_PLATFORM)
 def expense_add(request, pk: int):
-    unit = _unit(request, pk, keep=True)
+    unit = access.access_unit(request.user, pk, keep=True)
     form = ExpenseForm(request.POST or None, request.FILES or None, initial={"spent_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -649,8 +629,8 @@ def expense_add(request, pk: int):
 @require_POST
 @perm_required(Perm.VIEW_PLATFORM)
 def expense_void(request, pk: int):
-    expense = get_object_or_404(Expense, pk=pk)
-    unit = _unit(request, expense.unit_id, keep=True)
+    expense = access.access_expense(request.user, pk, keep=True)
+    unit = expense.unit
     form = VoidForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason."))
@@ -662,8 +642,7 @@ def expense_void(request, pk: int):
 
 @perm_required(Perm.VIEW_PLATFORM)
 def expense_receipt(request, pk: int):
-    expense = get_object_or_404(Expense, pk=pk)
-    _unit(request, expense.unit_id)
+    expense = access.access_expense(request.user, pk)
     if not expense.receipt:
         raise Http404
     return FileResponse(expense.receipt.open("rb"), filename=expense.receipt_name or "receipt")
@@ -671,8 +650,8 @@ def expense_receipt(request, pk: int):
 
 @perm_required(Perm.VIEW_PLATFORM)
 def meeting_detail(request, pk: int):
-    meeting = get_object_or_404(Meeting, pk=pk)
-    unit = _unit(request, meeting.unit_id)
+    meeting = access.access_meeting(request.user, pk)
+    unit = meeting.unit
     return render(request, "platform/meeting.html", {"meeting": meeting, "unit": unit})
 
 

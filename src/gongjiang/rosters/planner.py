@@ -2,7 +2,7 @@
 refused and why — computed against the archive as it is now, without changing anything.
 
 The same plan is made for the preview and again, against the then-current archive, when the
-user confirms; applying it is `rosters.services.apply_import`.
+user confirms; applying it is `rosters.services.apply`.
 
 Matching: by record number (a roster exported by the system), else by ID number. A row
 without an ID number that matches a record on name and birth date is a candidate the user
@@ -27,6 +27,7 @@ from gongjiang.accounts.enums import OrganisationKind
 from gongjiang.accounts.models import Organisation
 from gongjiang.archive import validation
 from gongjiang.archive.enums import Status, Verification
+from gongjiang.archive.fields import ROSTER_FIELDS
 from gongjiang.archive.models import Employer, Honour, ModelWorker
 from gongjiang.archive.selectors import visible_model_workers
 from gongjiang.core import idcard
@@ -35,25 +36,6 @@ from gongjiang.rosters import values as V
 from gongjiang.rosters.columns import FIELDS
 from gongjiang.rosters.models import Decision, RowAction
 
-PERSON_KEYS = [
-    "name",
-    "sex",
-    "ethnicity",
-    "birth_date",
-    "id_number",
-    "political_affiliation",
-    "education",
-    "employer",
-    "position",
-    "title_or_grade",
-    "union",
-    "phone",
-    "address",
-    "status",
-    "retired_on",
-    "died_on",
-    "remarks",
-]
 CHUNK = 900  # stays under SQLite's limit of bound parameters
 
 
@@ -729,7 +711,7 @@ def _distinct(honours):
 
 def _person_data(v: dict) -> dict:
     data = {}
-    for key in PERSON_KEYS:
+    for key in ROSTER_FIELDS:
         if key == "union" or key not in v:
             continue
         value = v[key]
@@ -738,7 +720,7 @@ def _person_data(v: dict) -> dict:
 
 
 def _current(worker: ModelWorker) -> dict:
-    out = {key: getattr(worker, key) for key in PERSON_KEYS if key not in ("employer", "union")}
+    out = {key: getattr(worker, key) for key in ROSTER_FIELDS if key not in ("employer", "union")}
     out["employer"] = worker.employer.name if worker.employer else ""
     out["union"] = worker.union
     return out

@@ -20,6 +20,7 @@ from gongjiang.accounts.audit import record_read
 from gongjiang.accounts.permissions import Perm
 from gongjiang.api.common import ERRORS, WRITE_ERRORS, Page, choice, logged_read, page, require
 from gongjiang.benefits import bankfile, entitlement, reports, services
+from gongjiang.benefits.access import access_treatment as treatment_person
 from gongjiang.benefits.enums import BatchState, HoldReason, LineState, SchemeKind, SchemePeriod
 from gongjiang.benefits.models import (
     Batch,
@@ -30,7 +31,6 @@ from gongjiang.benefits.models import (
     Scheme,
     TreatmentHold,
 )
-from gongjiang.benefits.views import treatment_person
 from gongjiang.core.masking import mask_account
 
 router = Router(tags=["待遇发放"])

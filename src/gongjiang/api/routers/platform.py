@@ -51,7 +51,7 @@ from gongjiang.platform.enums import (
     Tier,
     UnitStatus,
 )
-from gongjiang.platform.manage_views import ev_items
+from gongjiang.platform.evaluation import ev_items
 from gongjiang.platform.models import (
     Achievement,
     Allocation,
