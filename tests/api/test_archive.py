@@ -353,7 +353,11 @@ def test_every_schema_name_is_unique_across_routers():
 
     from ninja import Schema
 
-    from gongjiang.api.routers import archive, benefits, platform, rosters, stats
+    from gongjiang.api.archive import schemas as archive
+    from gongjiang.api.benefits import schemas as benefits
+    from gongjiang.api.platform import schemas as platform
+    from gongjiang.api.rosters import schemas as rosters
+    from gongjiang.api.stats import schemas as stats
 
     seen: dict[str, str] = {}
     clashes = []

@@ -370,8 +370,7 @@ def register() -> NinjaAPI:
     """Mount every router once (imports here keep the module import cheap and cycle-free)."""
     if getattr(api, "_gongjiang_registered", False):
         return api
-    from gongjiang.api import benefits, platform
-    from gongjiang.api.routers import archive, rosters, stats, tokens
+    from gongjiang.api import archive, benefits, platform, rosters, stats, tokens
 
     api.add_router("/", tokens.router)
     api.add_router("/", archive.router)

@@ -23,7 +23,7 @@ from gongjiang.core.forms import apply_errors, report_problem
 from gongjiang.core.pagination import KeysetPaginator
 from gongjiang.core.redirects import back_to
 from gongjiang.platform import evaluation, funding, plaques, selectors, services
-from gongjiang.platform.enums import CaseState, Have, InspectionState, Tier
+from gongjiang.platform.enums import Have, InspectionState, Tier
 from gongjiang.platform.forms import (
     AchievementForm,
     AwardForm,
