@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from gongjiang.accounts.permissions import Perm
 from gongjiang.api.common import ERRORS, WRITE_ERRORS, Page, page, require
 from gongjiang.api.platform.common import require_reader, router
-from gongjiang.api.platform.schemas import CaseOut, DecisionIn
+from gongjiang.api.platform.running_schemas import CaseOut, DecisionIn
 from gongjiang.platform import evaluation
 from gongjiang.platform.models import Case
 

@@ -11,7 +11,7 @@ from ninja import Status
 from gongjiang.accounts.permissions import Perm
 from gongjiang.api.common import ERRORS, WRITE_ERRORS, Page, page, require
 from gongjiang.api.platform.common import require_reader, router
-from gongjiang.api.platform.schemas import (
+from gongjiang.api.platform.running_schemas import (
     EvaluationDetail,
     EvaluationOut,
     RoundClosedOut,

@@ -9,7 +9,7 @@ from ninja import Status
 from gongjiang.accounts.permissions import Perm
 from gongjiang.api.common import ERRORS, WRITE_ERRORS, require
 from gongjiang.api.platform.common import require_reader, router
-from gongjiang.api.platform.schemas import DisburseIn, DisbursementOut, PlanDetail, PlanIn, PlanOut
+from gongjiang.api.platform.running_schemas import DisburseIn, DisbursementOut, PlanDetail, PlanIn, PlanOut
 from gongjiang.platform import funding
 from gongjiang.platform.models import Allocation, Disbursement, FundingPlan
 
