@@ -353,11 +353,16 @@ def test_every_schema_name_is_unique_across_routers():
 
     from ninja import Schema
 
-    from gongjiang.api.routers import archive, benefits, platform, rosters, stats
+    from gongjiang.api.archive import schemas as archive
+    from gongjiang.api.benefits import schemas as benefits
+    from gongjiang.api.platform import running_schemas as platform_running
+    from gongjiang.api.platform import schemas as platform
+    from gongjiang.api.rosters import schemas as rosters
+    from gongjiang.api.stats import schemas as stats
 
     seen: dict[str, str] = {}
     clashes = []
-    for module in (archive, benefits, platform, rosters, stats):
+    for module in (archive, benefits, platform, platform_running, rosters, stats):
         for name, obj in inspect.getmembers(module, inspect.isclass):
             if issubclass(obj, Schema) and obj.__module__ == module.__name__:
                 if name in seen and seen[name] != module.__name__:

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gongjiang.accounts.enums import Role
-from gongjiang.api.routers.platform import router
+from gongjiang.api.platform import router
 from gongjiang.archive.enums import Level
 from gongjiang.platform.enums import CaseKind, Have, Tier
 from gongjiang.platform.models import Allocation, Case, Evaluation, Unit

@@ -62,12 +62,13 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Error
 WRITE_ERRORS = {**ERRORS, 409: ErrorOut}
 
 
-def page(qs, ordering: list[str], *, cursor: str | None, limit: int, serialize) -> dict[str, Any]:
-    """One cursor page of ``qs`` in ``ordering`` (keyset: fast at any depth), items serialized."""
+def page(qs, ordering: list[str], *, cursor: str | None, limit: int, serialize=None) -> dict[str, Any]:
+    """One cursor page of ``qs`` in ``ordering`` (keyset: fast at any depth); the items as they
+    are (for a schema to read) or passed through ``serialize``."""
     limit = max(1, min(int(limit or 50), MAX_LIMIT))
     result = KeysetPaginator(ordering, page_size=limit).paginate(qs, after=cursor or "")
     return {
-        "items": [serialize(obj) for obj in result.items],
+        "items": list(result.items) if serialize is None else [serialize(obj) for obj in result.items],
         "next": result.next_cursor if result.has_next else None,
         "count": result.count,
         "count_capped": result.count_capped,

@@ -226,7 +226,15 @@ def docs_login_required(view):
     return wrapped
 
 
-api = NinjaAPI(
+class GongjiangAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        """``gongjiang_api_routers_<area>_<function>``: the ids from when each area was one module
+        (``api/routers/<area>.py``), kept so that generated clients keep their method names."""
+        area = operation.view_func.__module__.split(".")[2]
+        return f"gongjiang_api_routers_{area}_{operation.view_func.__name__}"
+
+
+api = GongjiangAPI(
     docs_decorator=docs_login_required,
     renderer=ChineseJSONRenderer(),
     parser=StrictJSONParser(),
@@ -362,7 +370,7 @@ def register() -> NinjaAPI:
     """Mount every router once (imports here keep the module import cheap and cycle-free)."""
     if getattr(api, "_gongjiang_registered", False):
         return api
-    from gongjiang.api.routers import archive, benefits, platform, rosters, stats, tokens
+    from gongjiang.api import archive, benefits, platform, rosters, stats, tokens
 
     api.add_router("/", tokens.router)
     api.add_router("/", archive.router)

@@ -16,6 +16,7 @@ from gongjiang.platform.enums import (
     ESTABLISHED,
     AchievementKind,
     CaseState,
+    Have,
     InspectionState,
     ProjectRole,
     ProjectStatus,
@@ -248,3 +249,70 @@ def visible_employers(user) -> QuerySet:
     qs = Employer.objects.order_by("name")
     scope = permissions.union_scope(user)
     return qs if scope is None else qs.filter(union_id__in=scope)
+
+
+@dataclass
+class HaveRow:
+    """One of the six haves on the unit's page: the record (None until first set) and its evidence."""
+
+    key: str
+    label: str
+    item: object | None
+    evidence: list
+
+    @property
+    def met(self) -> bool:
+        return bool(self.item.met) if self.item is not None else False
+
+    @property
+    def note(self) -> str:
+        return self.item.note if self.item is not None else ""
+
+
+@dataclass
+class UnitOverview:
+    """What the unit's page and the API's unit detail both show, read the same way for both.
+
+    Attributes it does not hold are the unit's own (``overview.name`` is ``unit.name``), so a
+    schema for the unit reads the overview as it reads the unit. The querysets are not yet run.
+    """
+
+    unit: Unit
+    haves: dict
+    have_rows: list[HaveRow]
+    members: QuerySet
+    events: QuerySet
+    evaluations: QuerySet
+    pending_cases: QuerySet
+    spans: QuerySet
+    achievement_counts: dict[str, int]
+
+    @property
+    def haves_met(self) -> int:
+        return sum(1 for h in self.haves.values() if h.met)
+
+    def __getattr__(self, name: str):
+        if name == "unit":  # not yet set (a copy being made): no recursion
+            raise AttributeError(name)
+        return getattr(self.unit, name)
+
+
+def unit_overview(unit: Unit) -> UnitOverview:
+    """The six haves with their evidence, the team, the latest events and evaluations, the
+    pending candidacies, the plaques held and the achievement counts of one unit."""
+    haves = {h.have: h for h in unit.haves.select_related("updated_by")}
+    evidence = list(unit.evidence.filter(withdrawn_at__isnull=True, achievement__isnull=True).order_by("have", "id"))
+    return UnitOverview(
+        unit=unit,
+        haves=haves,
+        have_rows=[
+            HaveRow(key=h, label=Have(h).label, item=haves.get(h), evidence=[e for e in evidence if e.have == h])
+            for h in Have.values
+        ],
+        members=unit.members.select_related("model_worker").order_by("left_on", "role", "id"),
+        events=unit.events.select_related("actor").order_by("-id")[:50],
+        evaluations=unit.evaluations.select_related("round").order_by("-round_id")[:10],
+        pending_cases=unit.cases.filter(state=CaseState.PENDING).order_by("id"),
+        spans=unit.spans.order_by("starts_on", "id"),
+        achievement_counts=achievement_counts(unit.achievements.all()),
+    )

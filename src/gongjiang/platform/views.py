@@ -23,7 +23,7 @@ from gongjiang.core.forms import apply_errors, report_problem
 from gongjiang.core.pagination import page_from_request, without_paging
 from gongjiang.core.redirects import back_to
 from gongjiang.platform import access, evaluation, funding, plaques, selectors, services
-from gongjiang.platform.enums import CaseState, Have, InspectionState, Tier
+from gongjiang.platform.enums import Have, InspectionState, Tier
 from gongjiang.platform.forms import (
     AchievementForm,
     AwardForm,
@@ -200,14 +200,8 @@ def unit_edit(request, pk: int):
 def unit_detail(request, pk: int):
     unit = access.access_unit(request.user, pk)
     user = request.user
-    haves = {h.have: h for h in unit.haves.select_related("updated_by")}
-    evidence = list(unit.evidence.filter(withdrawn_at__isnull=True, achievement__isnull=True).order_by("have", "id"))
-    have_rows = [
-        {"key": h, "label": Have(h).label, "item": haves.get(h), "evidence": [e for e in evidence if e.have == h]}
-        for h in Have.values
-    ]
+    overview = selectors.unit_overview(unit)
     achievements = unit.achievements.filter(voided_at__isnull=True)
-    counts = selectors.achievement_counts(unit.achievements.all())
     manage = permissions.has_perm(user, Perm.MANAGE_PLATFORM)
     see_scores = (
         manage or permissions.has_perm(user, Perm.SCORE_UNITS) or permissions.has_perm(user, Perm.VIEW_ALL_RECORDS)
@@ -221,17 +215,17 @@ def unit_detail(request, pk: int):
             "may_edit": services.may_edit_unit(user, unit),
             "manage": manage,
             "see_scores": see_scores,
-            "have_rows": have_rows,
-            "haves_met": sum(1 for h in haves.values() if h.met),
-            "haves_missing": [Have(h).label for h in Have.values if not (h in haves and haves[h].met)],
-            "members": unit.members.select_related("model_worker").order_by("left_on", "role", "id"),
-            "events": unit.events.select_related("actor").order_by("-id")[:50],
-            "evaluations": unit.evaluations.select_related("round").order_by("-round_id")[:10],
-            "cases": unit.cases.filter(state=CaseState.PENDING),
+            "have_rows": overview.have_rows,
+            "haves_met": overview.haves_met,
+            "haves_missing": [row.label for row in overview.have_rows if not row.met],
+            "members": overview.members,
+            "events": overview.events,
+            "evaluations": overview.evaluations,
+            "cases": overview.pending_cases,
             "inspections": unit.inspections.annotate(n=Count("follow_ups")).order_by("-inspected_on")[:10],
             "meetings": unit.meetings.order_by("-held_on")[:5],
             "meeting_count": unit.meetings.count(),
-            "achievement_counts": counts,
+            "achievement_counts": overview.achievement_counts,
             "recent_achievements": achievements.select_related("person").order_by("-year", "-id")[:10],
             "mentorships": unit.mentorships.order_by("-agreed_on")[:10],
             "funds": funding.funds_of(unit),
@@ -241,7 +235,7 @@ def unit_detail(request, pk: int):
             "award_form": AwardForm(),
             "re_review_form": ReReviewForm(),
             "policy": PlatformPolicy.current(),
-            "spans": unit.spans.order_by("starts_on"),
+            "spans": overview.spans,
             "today": timezone.localdate(),
         },
     )
