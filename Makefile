@@ -53,6 +53,7 @@ lint: setup
 	@$(UV) run --frozen ruff check src tests bench scripts
 	@$(UV) run --frozen ruff format --check src tests bench scripts
 	@PYTHONPATH=src $(UV) run --frozen lint-imports --no-cache --no-logo
+	@DEMO=1 $(UV) run --frozen mypy
 	@$(PY) -m pytest -q -p no:xdist tests/test_translations.py
 
 format: setup

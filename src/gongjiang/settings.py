@@ -14,6 +14,7 @@ import secrets
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -287,7 +288,7 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-GONGJIANG = {
+GONGJIANG: dict[str, Any] = {
     # A list shows "more than N" instead of counting every row past this many.
     "LIST_COUNT_CAP": int(os.environ.get("LIST_COUNT_CAP", "10000")),
     "LIST_PAGE_SIZE": 20,

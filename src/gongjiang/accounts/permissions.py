@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
+from typing import TYPE_CHECKING, TypeAlias
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from gongjiang.accounts.enums import Role
+
+if TYPE_CHECKING:
+    from gongjiang.accounts.models import User
 
 
 class Perm(StrEnum):
@@ -141,9 +145,20 @@ class SystemActor:
 
 SYSTEM = SystemActor()
 
+# Who acts in a service: a person, or the system (commands, tasks, the demo). Never None.
+Actor: TypeAlias = "User | SystemActor"
+
 
 def is_system(actor) -> bool:
     return getattr(actor, "is_system", False) is True
+
+
+def user_of(actor: Actor | None) -> User | None:
+    """The user to store in a ``*_by`` column: the person acting, or ``None`` for the system
+    actor (a command or a task) and for anyone not signed in."""
+    if actor is None or is_system(actor) or not getattr(actor, "is_authenticated", False):
+        return None
+    return actor  # type: ignore[return-value]  # not the system actor, so a User
 
 
 def has_perm(user, perm: str) -> bool:
@@ -154,7 +169,7 @@ def has_perm(user, perm: str) -> bool:
     return perm in ROLE_PERMS.get(user.role, frozenset()) or perm in _GRANTED.get(user.role, ())
 
 
-def require(actor, perm: str, message=None) -> None:
+def require(actor: Actor | None, perm: str, message=None) -> None:
     """The one permission check of services: ``actor`` (a user or ``SYSTEM``) holds ``perm``, or
     PermissionDenied with a Chinese message. ``None`` is refused: say who acts."""
     if actor is None:

@@ -20,6 +20,7 @@ from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import diff, record, snapshot
 from gongjiang.accounts.enums import AuditAction, OrganisationKind, Role
 from gongjiang.accounts.models import Organisation, PasswordHistory, SecurityPolicy, User
+from gongjiang.accounts.permissions import Actor
 from gongjiang.accounts.signals import credentials_changed
 
 USER_FIELDS = ["username", "full_name", "email", "phone", "role", "organisation", "model_worker", "is_active"]
@@ -48,7 +49,7 @@ POLICY_FIELDS = [
 FEDERATION_ROLES = {Role.FEDERATION_ADMIN, Role.FEDERATION_STAFF, Role.AUDITOR}
 
 
-def _require(actor, perm: permissions.Perm) -> None:
+def _require(actor: Actor, perm: permissions.Perm) -> None:
     if not permissions.has_perm(actor, perm):
         raise PermissionDenied(_("You may not do this."))
 
@@ -66,7 +67,10 @@ def _check_user_shape(data: dict[str, Any]) -> None:
     if role in (Role.MODEL_WORKER, Role.STUDIO_LEADER) and worker is None:
         errors["model_worker"] = [_("Link this user to their own model-worker record.")]
     if worker is not None:
-        clash = User.objects.filter(model_worker=worker).exclude(pk=data.get("pk")).first()
+        linked = User.objects.filter(model_worker=worker)
+        if data.get("pk") is not None:
+            linked = linked.exclude(pk=data["pk"])
+        clash = linked.first()
         if clash:
             errors["model_worker"] = [
                 _("This record is already linked to the user %(user)s.") % {"user": clash.username}
@@ -85,7 +89,7 @@ def temporary_password() -> str:
 
 
 @transaction.atomic
-def create_user(*, actor, data: dict[str, Any], password: str | None = None) -> tuple[User, str]:
+def create_user(*, actor: Actor, data: dict[str, Any], password: str | None = None) -> tuple[User, str]:
     """Create a user; returns the user and the one-time password to hand over."""
     _require(actor, permissions.Perm.MANAGE_USERS)
     _check_user_shape(data)
@@ -110,7 +114,7 @@ def create_user(*, actor, data: dict[str, Any], password: str | None = None) -> 
 
 
 @transaction.atomic
-def update_user(*, actor, user: User, data: dict[str, Any]) -> User:
+def update_user(*, actor: Actor, user: User, data: dict[str, Any]) -> User:
     _require(actor, permissions.Perm.MANAGE_USERS)
     user = User.objects.select_for_update().get(pk=user.pk)
     merged = {**{f: getattr(user, f) for f in USER_FIELDS}, **data, "pk": user.pk}
@@ -138,7 +142,7 @@ def update_user(*, actor, user: User, data: dict[str, Any]) -> User:
 
 
 @transaction.atomic
-def set_user_active(*, actor, user: User, active: bool) -> User:
+def set_user_active(*, actor: Actor, user: User, active: bool) -> User:
     """Users leave by deactivation; their history in the audit log keeps its author."""
     _require(actor, permissions.Perm.MANAGE_USERS)
     if user.pk == actor.pk and not active:
@@ -168,7 +172,7 @@ def _remember_password(user: User) -> None:
 
 
 @transaction.atomic
-def reset_password(*, actor, user: User) -> str:
+def reset_password(*, actor: Actor, user: User) -> str:
     """Give the user a one-time password; they must choose their own at the next login."""
     _require(actor, permissions.Perm.MANAGE_USERS)
     password = temporary_password()
@@ -199,7 +203,7 @@ def locked_usernames() -> set[str]:
 
 
 @transaction.atomic
-def unlock_user(*, actor, user: User) -> int:
+def unlock_user(*, actor: Actor, user: User) -> int:
     _require(actor, permissions.Perm.MANAGE_USERS)
     n = axes_reset(username=user.username)
     record(actor=actor, action=AuditAction.UNLOCK, obj=user, organisation_id=user.organisation_id)
@@ -231,7 +235,7 @@ def set_large_text(*, user: User, on: bool) -> None:
 
 
 @transaction.atomic
-def save_organisation(*, actor, data: dict[str, Any], organisation: Organisation | None = None) -> Organisation:
+def save_organisation(*, actor: Actor, data: dict[str, Any], organisation: Organisation | None = None) -> Organisation:
     _require(actor, permissions.Perm.MANAGE_USERS)
     creating = organisation is None
     org = organisation or Organisation()
@@ -272,7 +276,7 @@ def save_organisation(*, actor, data: dict[str, Any], organisation: Organisation
 
 
 @transaction.atomic
-def update_policy(*, actor, data: dict[str, Any]) -> SecurityPolicy:
+def update_policy(*, actor: Actor, data: dict[str, Any]) -> SecurityPolicy:
     _require(actor, permissions.Perm.MANAGE_CONFIG)
     policy = SecurityPolicy.objects.select_for_update().order_by("pk").first() or SecurityPolicy()
     before = snapshot(policy, POLICY_FIELDS) if policy.pk else {}

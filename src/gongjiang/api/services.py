@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
+from gongjiang.accounts.models import User
+from gongjiang.accounts.permissions import Actor
 from gongjiang.api.models import ApiToken
 
 MAX_ACTIVE = 10
@@ -26,11 +28,12 @@ def _hash(token: str) -> str:
 
 def lifetime_days() -> int:
     """How long a token lasts at most, and by default (``API_TOKEN_DAYS``)."""
-    return int(settings.GONGJIANG.get("API_TOKEN_DAYS", 90))
+    days: int = settings.GONGJIANG.get("API_TOKEN_DAYS", 90)
+    return int(days)
 
 
 @transaction.atomic
-def create_token(*, actor, name: str, expires_on: dt.date | None = None) -> tuple[ApiToken, str]:
+def create_token(*, actor: User, name: str, expires_on: dt.date | None = None) -> tuple[ApiToken, str]:
     """A new token for the actor; returns the record and the token text, which is never stored.
 
     Every token expires: by default, and at the latest, ``API_TOKEN_DAYS`` from today, so a
@@ -70,7 +73,7 @@ def create_token(*, actor, name: str, expires_on: dt.date | None = None) -> tupl
 
 
 @transaction.atomic
-def revoke_token(*, actor, token: ApiToken) -> ApiToken:
+def revoke_token(*, actor: Actor, token: ApiToken) -> ApiToken:
     """A user revokes their own tokens; the federation admin anyone's (a leaver's, say)."""
     from gongjiang.accounts import permissions
 
@@ -84,7 +87,7 @@ def revoke_token(*, actor, token: ApiToken) -> ApiToken:
 
 
 @transaction.atomic
-def revoke_all(*, actor, user, reason: str) -> int:
+def revoke_all(*, actor: Actor, user, reason: str) -> int:
     """Revoke every token of ``user`` still in use (their password was reset or changed, their
     role changed, they left); one audit entry per token, with the reason."""
     now = timezone.now()

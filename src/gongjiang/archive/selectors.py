@@ -213,7 +213,7 @@ def verified_holders(records) -> dict[str, ModelWorker]:
     if not numbers:
         return {}
     held = ModelWorker.objects.filter(id_number__in=numbers, verification=Verification.CONFIRMED)
-    return {w.id_number: w for w in held.select_related("union")}
+    return {w.id_number: w for w in held.select_related("union") if w.id_number}
 
 
 def likely_duplicates(user, limit: int = 200) -> list[tuple[ModelWorker, ModelWorker]]:

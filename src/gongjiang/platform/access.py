@@ -9,6 +9,8 @@ An object that belongs to a unit comes back with its ``unit`` set to the unit fe
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import Http404
@@ -50,8 +52,8 @@ def access_unit(user, pk: int, *, keep: bool = False, for_update: bool = False) 
     return unit
 
 
-def _of_unit(user, model: type[Model], pk: int, *, keep: bool, **filters):
-    obj = get_object_or_404(model, pk=pk, **filters)
+def _of_unit(user, model: type[Model], pk: int, *, keep: bool, **filters) -> Any:
+    obj: Any = get_object_or_404(model, pk=pk, **filters)
     obj.unit = access_unit(user, obj.unit_id, keep=keep)
     return obj
 

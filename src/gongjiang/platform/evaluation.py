@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
-from gongjiang.accounts.permissions import require
+from gongjiang.accounts.models import User
+from gongjiang.accounts.permissions import Actor, require, user_of
 from gongjiang.core.errors import DomainError
 from gongjiang.platform.enums import (
     ESTABLISHED,
@@ -49,7 +50,7 @@ from gongjiang.platform.models import (
     Unit,
 )
 from gongjiang.platform.services.awards import new_plaque
-from gongjiang.platform.services.common import clean_text, user_of
+from gongjiang.platform.services.common import clean_text
 from gongjiang.platform.services.units import check_leader, lock_unit, record_event
 
 Perm = permissions.Perm
@@ -220,7 +221,7 @@ def check_rubric(items: list[dict]) -> None:
 
 
 @transaction.atomic
-def save_rubric(*, actor, tier: str, items: list[dict]) -> Rubric:
+def save_rubric(*, actor: Actor, tier: str, items: list[dict]) -> Rubric:
     """Replace a tier's items. Items no longer used are retired, not deleted: closed rounds'
     sheets still point at them."""
     require(actor, Perm.MANAGE_PLATFORM)
@@ -256,7 +257,7 @@ def save_rubric(*, actor, tier: str, items: list[dict]) -> Rubric:
 
 
 @transaction.atomic
-def open_round(*, actor, year: int, title: str, tiers: list[str], on: dt.date | None = None) -> EvaluationRound:
+def open_round(*, actor: User, year: int, title: str, tiers: list[str], on: dt.date | None = None) -> EvaluationRound:
     """A round for every established unit of the tiers (warned ones included)."""
     require(actor, Perm.MANAGE_PLATFORM)
     title = clean_text(title)
@@ -274,7 +275,7 @@ def open_round(*, actor, year: int, title: str, tiers: list[str], on: dt.date | 
         title=title,
         aggregation=policy.aggregation,
         opened_on=on or timezone.localdate(),
-        created_by=user_of(actor),
+        created_by=actor,
     )
     units = Unit.objects.filter(tier__in=tiers, status__in=ESTABLISHED).values_list("pk", "tier")
     Evaluation.objects.bulk_create(
@@ -302,7 +303,7 @@ def may_score(user, evaluation: Evaluation) -> bool:
 
 
 @transaction.atomic
-def submit_sheet(*, actor, evaluation: Evaluation, points: dict[int, Decimal], comment: str = "") -> ScoreSheet:
+def submit_sheet(*, actor: User, evaluation: Evaluation, points: dict[int, Decimal], comment: str = "") -> ScoreSheet:
     """A reviewer's scores, item by item (0 to the item's points); a second submission replaces
     the first while the round is open."""
     evaluation = Evaluation.objects.select_related("round", "unit").get(pk=evaluation.pk)
@@ -344,7 +345,7 @@ def submit_sheet(*, actor, evaluation: Evaluation, points: dict[int, Decimal], c
 
 
 @transaction.atomic
-def close_round(*, actor, rnd: EvaluationRound, on: dt.date | None = None) -> dict[str, int]:
+def close_round(*, actor: Actor, rnd: EvaluationRound, on: dt.date | None = None) -> dict[str, int]:
     """Results for every unit with enough reviewers, then the rules: stars, warnings, units put
     right, and candidates for promotion or removal. Returns counts for the message."""
     require(actor, Perm.MANAGE_PLATFORM)
@@ -379,7 +380,7 @@ def close_round(*, actor, rnd: EvaluationRound, on: dt.date | None = None) -> di
         ev.stars_after = unit.stars
         ev.save(update_fields=["score", "spread", "grade", "outcome", "stars_after"])
         counts["graded"] += 1
-    rnd.state, rnd.closed_on, rnd.closed_by = RoundState.CLOSED, on, actor
+    rnd.state, rnd.closed_on, rnd.closed_by = RoundState.CLOSED, on, user_of(actor)
     rnd.save(update_fields=["state", "closed_on", "closed_by"])
     record(
         actor=actor,
@@ -406,7 +407,7 @@ def _grade_history(unit_ids: list[int], *, before: EvaluationRound) -> dict[int,
 
 
 def _apply(
-    actor, unit: Unit, ev: Evaluation, what: Consequence, policy: PlatformPolicy, on: dt.date, counts: dict
+    actor: Actor, unit: Unit, ev: Evaluation, what: Consequence, policy: PlatformPolicy, on: dt.date, counts: dict
 ) -> str:
     said = []  # what followed from the grade (the grade itself is shown beside it)
     record_event(
@@ -468,7 +469,7 @@ def _apply(
 
 
 @transaction.atomic
-def re_review(*, actor, unit: Unit, passed: bool, note: str, on: dt.date | None = None) -> Unit:
+def re_review(*, actor: Actor, unit: Unit, passed: bool, note: str, on: dt.date | None = None) -> Unit:
     """复审 of a warned unit: passing puts it right; failing makes it a candidate for removal."""
     require(actor, Perm.MANAGE_PLATFORM)
     unit = lock_unit(unit)
@@ -500,7 +501,7 @@ def re_review(*, actor, unit: Unit, passed: bool, note: str, on: dt.date | None 
 
 
 @transaction.atomic
-def decide_case(*, actor, case: Case, accept: bool, reason: str, on: dt.date | None = None) -> Case:
+def decide_case(*, actor: Actor, case: Case, accept: bool, reason: str, on: dt.date | None = None) -> Case:
     """The federation decides a candidate, with a reason. Promotion moves the unit up a tier with
     a new plaque; removal takes the plaque away. A removed unit keeps its record and history."""
     require(actor, Perm.MANAGE_PLATFORM)
@@ -533,8 +534,8 @@ def decide_case(*, actor, case: Case, accept: bool, reason: str, on: dt.date | N
     return case
 
 
-def _promote(actor, unit: Unit, case: Case, on: dt.date, reason: str) -> None:
-    if not unit.is_established or unit.tier != case.from_tier or case.to_tier != NEXT_TIER.get(unit.tier):
+def _promote(actor: Actor, unit: Unit, case: Case, on: dt.date, reason: str) -> None:
+    if not unit.is_established or unit.tier != case.from_tier or case.to_tier != NEXT_TIER.get(Tier(unit.tier)):
         raise DomainError(_("The unit is no longer where this candidate found it."), code="conflict")
     check_leader(case.to_tier, unit.leader, unit.leader_name, PlatformPolicy.current())
     before = unit.get_tier_display()
@@ -556,7 +557,7 @@ def _promote(actor, unit: Unit, case: Case, on: dt.date, reason: str) -> None:
     record_event(unit, EventKind.AWARDED, actor=actor, on=on, before=old_number or "", after=unit.plaque_number)
 
 
-def _remove(actor, unit: Unit, on: dt.date, reason: str) -> None:
+def _remove(actor: Actor, unit: Unit, on: dt.date, reason: str) -> None:
     if unit.status == UnitStatus.REMOVED:
         raise DomainError(_("The plaque has been removed already."), code="conflict")
     before = unit.get_status_display()

@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
-from gongjiang.accounts.permissions import require
+from gongjiang.accounts.models import User
+from gongjiang.accounts.permissions import Actor, require, user_of
 from gongjiang.core.errors import DomainError
 from gongjiang.platform.enums import ESTABLISHED, Grade, PlanState, RoundState, Tier
 from gongjiang.platform.models import (
@@ -37,7 +38,7 @@ from gongjiang.platform.models import (
     Unit,
 )
 from gongjiang.platform.permissions import require_keep
-from gongjiang.platform.services.common import clean_text, user_of
+from gongjiang.platform.services.common import clean_text
 from gongjiang.platform.services.evidence import check_upload
 
 Perm = permissions.Perm
@@ -49,6 +50,11 @@ class Share:
 
     fixed: int | None = None
     weight: Fraction = Fraction(0)
+
+
+def _fixed(share: Share) -> int:
+    """A fixed grant as counted: a negative one counts as none."""
+    return max(share.fixed or 0, 0)
 
 
 def _apportion(total: int, weights: list[Fraction]) -> list[int]:
@@ -85,22 +91,22 @@ def split(budget: int, shares: list[Share]) -> list[int]:
     fixed_idx = [i for i, s in enumerate(shares) if s.fixed is not None]
     other_idx = [i for i, s in enumerate(shares) if s.fixed is None]
     out = [0] * len(shares)
-    fixed_total = sum(max(shares[i].fixed, 0) for i in fixed_idx)
+    fixed_total = sum(_fixed(shares[i]) for i in fixed_idx)
     if fixed_total >= budget and fixed_idx:
         for i, amount in zip(
-            fixed_idx, _apportion(budget, [Fraction(max(shares[i].fixed, 0)) for i in fixed_idx]), strict=True
+            fixed_idx, _apportion(budget, [Fraction(_fixed(shares[i])) for i in fixed_idx]), strict=True
         ):
             out[i] = amount
         return out
     for i in fixed_idx:
-        out[i] = max(shares[i].fixed, 0)
+        out[i] = _fixed(shares[i])
     rest = budget - fixed_total
     weighted = [i for i in other_idx if shares[i].weight > 0]
     if weighted:
         for i, amount in zip(weighted, _apportion(rest, [shares[i].weight for i in weighted]), strict=True):
             out[i] += amount
     elif fixed_idx:
-        grants = [Fraction(max(shares[i].fixed, 0)) for i in fixed_idx]  # a negative grant counts as none
+        grants = [Fraction(_fixed(shares[i])) for i in fixed_idx]  # a negative grant counts as none
         for i, amount in zip(fixed_idx, _apportion(rest, grants), strict=True):
             out[i] += amount
     else:
@@ -207,7 +213,7 @@ def _num(f: Fraction) -> str:
 
 
 @transaction.atomic
-def save_plan(*, actor, data: dict[str, Any], plan: FundingPlan | None = None) -> FundingPlan:
+def save_plan(*, actor: Actor, data: dict[str, Any], plan: FundingPlan | None = None) -> FundingPlan:
     """Create or change a draft plan, and (re)compute its split."""
     require(actor, Perm.MANAGE_PLATFORM)
     if plan is not None:
@@ -216,7 +222,10 @@ def save_plan(*, actor, data: dict[str, Any], plan: FundingPlan | None = None) -
             raise DomainError(_("An approved plan does not change."), code="conflict")
     policy = PlatformPolicy.current()
     year = int(data.get("year") or timezone.localdate().year)
-    if FundingPlan.objects.filter(year=year).exclude(pk=getattr(plan, "pk", None)).exists():
+    same_year = FundingPlan.objects.filter(year=year)
+    if plan is not None and plan.pk is not None:
+        same_year = same_year.exclude(pk=plan.pk)
+    if same_year.exists():
         raise ValidationError({"year": [_("There is already a plan for %(y)s.") % {"y": year}]})
     values = {
         "year": year,
@@ -259,7 +268,7 @@ def save_plan(*, actor, data: dict[str, Any], plan: FundingPlan | None = None) -
 
 
 @transaction.atomic
-def approve_plan(*, actor, plan: FundingPlan) -> FundingPlan:
+def approve_plan(*, actor: Actor, plan: FundingPlan) -> FundingPlan:
     require(actor, Perm.MANAGE_PLATFORM)
     plan = FundingPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.state != PlanState.DRAFT:
@@ -267,7 +276,7 @@ def approve_plan(*, actor, plan: FundingPlan) -> FundingPlan:
     total = plan.allocations.aggregate(s=Sum("amount"))["s"] or Decimal(0)
     if total != plan.budget:  # the split's promise, checked once more before money moves
         raise DomainError(_("The shares do not add up to the budget; recompute the plan."))
-    plan.state, plan.approved_by, plan.approved_at = PlanState.APPROVED, actor, timezone.now()
+    plan.state, plan.approved_by, plan.approved_at = PlanState.APPROVED, user_of(actor), timezone.now()
     plan.save()
     record(actor=actor, action=AuditAction.UPDATE, obj=plan, changes={"state": [PlanState.DRAFT, PlanState.APPROVED]})
     return plan
@@ -275,7 +284,7 @@ def approve_plan(*, actor, plan: FundingPlan) -> FundingPlan:
 
 @transaction.atomic
 def disburse(
-    *, actor, allocation: Allocation, paid_on: dt.date, reference: str = "", amount: Decimal | None = None
+    *, actor: User, allocation: Allocation, paid_on: dt.date, reference: str = "", amount: Decimal | None = None
 ) -> Disbursement:
     """Money paid to a unit against its share of an approved plan (all of it, or part)."""
     require(actor, Perm.MANAGE_PLATFORM)
@@ -292,14 +301,14 @@ def disburse(
         paid_on=paid_on,
         amount=amount,
         reference=clean_text(reference)[:60],
-        recorded_by=user_of(actor),
+        recorded_by=actor,
     )
     record(actor=actor, action=AuditAction.CREATE, obj=item, object_repr=f"{allocation.unit} ¥{amount}")
     return item
 
 
 @transaction.atomic
-def reverse_disbursement(*, actor, disbursement: Disbursement, reason: str) -> Disbursement:
+def reverse_disbursement(*, actor: User, disbursement: Disbursement, reason: str) -> Disbursement:
     require(actor, Perm.MANAGE_PLATFORM)
     if disbursement.amount <= 0 or Disbursement.objects.filter(reverses=disbursement).exists():
         raise DomainError(_("This payment cannot be reversed."), code="conflict")
@@ -312,14 +321,14 @@ def reverse_disbursement(*, actor, disbursement: Disbursement, reason: str) -> D
         amount=-disbursement.amount,
         reverses=disbursement,
         note=clean_text(reason)[:200],
-        recorded_by=user_of(actor),
+        recorded_by=actor,
     )
     record(actor=actor, action=AuditAction.CREATE, obj=item, detail={"reverses": disbursement.pk})
     return item
 
 
 @transaction.atomic
-def add_expense(*, actor, unit: Unit, spent_on: dt.date, amount: Decimal, purpose: str, receipt=None) -> Expense:
+def add_expense(*, actor: Actor, unit: Unit, spent_on: dt.date, amount: Decimal, purpose: str, receipt=None) -> Expense:
     require_keep(actor, unit)
     errors = {}
     if amount is None or amount <= 0:
@@ -343,7 +352,7 @@ def add_expense(*, actor, unit: Unit, spent_on: dt.date, amount: Decimal, purpos
 
 
 @transaction.atomic
-def void_expense(*, actor, expense: Expense, reason: str) -> Expense:
+def void_expense(*, actor: Actor, expense: Expense, reason: str) -> Expense:
     require_keep(actor, expense.unit)
     if not clean_text(reason):
         raise ValidationError({"reason": [_("Give the reason.")]})

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gongjiang.accounts import permissions
@@ -23,7 +25,7 @@ from gongjiang.platform.enums import (
     Tier,
     UnitStatus,
 )
-from gongjiang.platform.models import Achievement, Case, Inspection, Target, TierSpan, Unit, UnitMember
+from gongjiang.platform.models import Achievement, Case, Inspection, Target, TierSpan, Unit, UnitHave, UnitMember
 
 Perm = permissions.Perm
 
@@ -114,8 +116,9 @@ def units_by_year(first: int, last: int) -> dict[int, dict[str, int]]:
     rows = TierSpan.objects.values("tier").annotate(**aggs)
     out = {year: dict.fromkeys(Tier.values, 0) for year in range(first, last + 1)}
     for row in rows:
+        counts: dict[str, Any] = dict(row)
         for year in range(first, last + 1):
-            out[year][row["tier"]] = row[f"y{year}"]
+            out[year][counts["tier"]] = counts[f"y{year}"]
     return out
 
 
@@ -139,7 +142,7 @@ class TargetProgress:
             Tier.STUDIO: self.target.studios,
             Tier.STAR_POST: self.target.star_posts,
             Tier.STANDARD_BEARER: self.target.standard_bearers,
-        }[tier]
+        }[Tier(tier)]
         return round(100 * self.final.get(tier, 0) / goal) if goal else 100
 
 
@@ -150,7 +153,7 @@ def overview(
     of a past ``year`` (the article's sentence is the end of 2016); the results counted over
     ``results_from``–``results_to`` (by default every year up to the one shown)."""
     past = year is not None and year < today.year
-    end = dt.date(year, 12, 31) if past else today
+    end = dt.date(year, 12, 31) if past and year is not None else today
     counts = established_at(end) if past else established_counts()
     results_to = results_to if results_to is not None else (end.year if past else None)
     achievements = Achievement.objects.filter(unit__isnull=False)
@@ -256,8 +259,8 @@ class HaveRow:
     """One of the six haves on the unit's page: the record (None until first set) and its evidence."""
 
     key: str
-    label: str
-    item: object | None
+    label: str | Promise
+    item: UnitHave | None
     evidence: list
 
     @property

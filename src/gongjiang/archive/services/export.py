@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
+from gongjiang.accounts.permissions import Actor
 
 
 def export_roster(
-    *, actor, filters, description: str, unmasked: bool, dest, columns: list[str] | None = None, progress=None
+    *, actor: Actor, filters, description: str, unmasked: bool, dest, columns: list[str] | None = None, progress=None
 ) -> int:
     """Write the user's current list to ``dest`` (.xlsx) and log the export.
 

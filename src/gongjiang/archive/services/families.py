@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from gongjiang.accounts.audit import diff, record, snapshot
 from gongjiang.accounts.enums import AuditAction
+from gongjiang.accounts.permissions import Actor
 from gongjiang.archive import validation
 from gongjiang.archive.models import FamilyMember, ModelWorker
 from gongjiang.archive.permissions import require_edit
@@ -49,7 +50,7 @@ def _validate_family(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def add_family_member(*, actor, worker: ModelWorker, data: dict[str, Any]) -> FamilyMember:
+def add_family_member(*, actor: Actor, worker: ModelWorker, data: dict[str, Any]) -> FamilyMember:
     require_edit(actor, worker)
     clean = _validate_family(data)
     member = FamilyMember(model_worker=worker)
@@ -67,7 +68,7 @@ def add_family_member(*, actor, worker: ModelWorker, data: dict[str, Any]) -> Fa
 
 
 @transaction.atomic
-def update_family_member(*, actor, member: FamilyMember, data: dict[str, Any]) -> FamilyMember:
+def update_family_member(*, actor: Actor, member: FamilyMember, data: dict[str, Any]) -> FamilyMember:
     require_edit(actor, member.model_worker)
     member = FamilyMember.objects.select_for_update().get(pk=member.pk)
     if member.removed_at:
@@ -90,7 +91,7 @@ def update_family_member(*, actor, member: FamilyMember, data: dict[str, Any]) -
 
 
 @transaction.atomic
-def remove_family_member(*, actor, member: FamilyMember, reason: str) -> FamilyMember:
+def remove_family_member(*, actor: Actor, member: FamilyMember, reason: str) -> FamilyMember:
     """Family members leave the file (a death, a divorce, an error) but stay in its history."""
     require_edit(actor, member.model_worker)
     member = FamilyMember.objects.select_for_update().get(pk=member.pk)

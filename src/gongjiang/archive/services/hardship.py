@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from gongjiang.accounts.audit import diff, record, snapshot
 from gongjiang.accounts.enums import AuditAction
+from gongjiang.accounts.permissions import Actor
 from gongjiang.archive.models import HardshipFile, ModelWorker
 from gongjiang.archive.permissions import require_edit
 from gongjiang.core.errors import DomainError
@@ -53,14 +54,13 @@ def _validate_hardship(data: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def save_hardship_file(*, actor, worker: ModelWorker, data: dict[str, Any]) -> HardshipFile:
+def save_hardship_file(*, actor: Actor, worker: ModelWorker, data: dict[str, Any]) -> HardshipFile:
     """Open or update the hardship file; the record's hardship flag follows ``is_active``."""
     worker = ModelWorker.objects.select_for_update().get(pk=worker.pk)
     require_edit(actor, worker)
-    file = HardshipFile.objects.filter(model_worker=worker).first()
-    creating = file is None
-    if creating:
-        file = HardshipFile(model_worker=worker)
+    found = HardshipFile.objects.filter(model_worker=worker).first()
+    creating = found is None
+    file = HardshipFile(model_worker=worker) if found is None else found
     merged = {**{f: getattr(file, f) for f in HARDSHIP_FIELDS}, **data}
     _validate_hardship(merged)
     before = {} if creating else snapshot(file, HARDSHIP_FIELDS)
@@ -93,7 +93,7 @@ def save_hardship_file(*, actor, worker: ModelWorker, data: dict[str, Any]) -> H
 
 
 @transaction.atomic
-def close_hardship_file(*, actor, file: HardshipFile, ended_on: dt.date, reason: str) -> HardshipFile:
+def close_hardship_file(*, actor: Actor, file: HardshipFile, ended_on: dt.date, reason: str) -> HardshipFile:
     worker = ModelWorker.objects.select_for_update().get(pk=file.model_worker_id)
     require_edit(actor, worker)
     file = HardshipFile.objects.get(pk=file.pk)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from gongjiang.accounts.audit import diff, record, snapshot
 from gongjiang.accounts.enums import AuditAction
+from gongjiang.accounts.permissions import Actor
 from gongjiang.archive import validation
 from gongjiang.archive.enums import Level
 from gongjiang.archive.models import Honour, ModelWorker
@@ -38,7 +39,7 @@ def _validate_honour(worker: ModelWorker, data: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def add_honour(*, actor, worker: ModelWorker, data: dict[str, Any]) -> Honour:
+def add_honour(*, actor: Actor, worker: ModelWorker, data: dict[str, Any]) -> Honour:
     worker = ModelWorker.objects.select_for_update().get(pk=worker.pk)
     require_edit(actor, worker)
     _validate_honour(worker, data)
@@ -55,7 +56,7 @@ def add_honour(*, actor, worker: ModelWorker, data: dict[str, Any]) -> Honour:
 
 
 @transaction.atomic
-def update_honour(*, actor, honour: Honour, data: dict[str, Any]) -> Honour:
+def update_honour(*, actor: Actor, honour: Honour, data: dict[str, Any]) -> Honour:
     worker = ModelWorker.objects.select_for_update().get(pk=honour.model_worker_id)
     require_edit(actor, worker)
     honour = Honour.objects.get(pk=honour.pk)
@@ -76,7 +77,7 @@ def update_honour(*, actor, honour: Honour, data: dict[str, Any]) -> Honour:
 
 
 @transaction.atomic
-def revoke_honour(*, actor, honour: Honour, revoked_on: dt.date, reason: str) -> Honour:
+def revoke_honour(*, actor: Actor, honour: Honour, revoked_on: dt.date, reason: str) -> Honour:
     """撤销称号: the honour stays on the record, marked revoked; it no longer counts."""
     worker = ModelWorker.objects.select_for_update().get(pk=honour.model_worker_id)
     require_edit(actor, worker)
@@ -111,7 +112,7 @@ def revoke_honour(*, actor, honour: Honour, revoked_on: dt.date, reason: str) ->
 
 
 @transaction.atomic
-def void_honour(*, actor, honour: Honour, reason: str) -> Honour:
+def void_honour(*, actor: Actor, honour: Honour, reason: str) -> Honour:
     """An honour entered by mistake: kept and shown struck through, ignored everywhere else."""
     worker = ModelWorker.objects.select_for_update().get(pk=honour.model_worker_id)
     require_edit(actor, worker)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import diff, record, snapshot
 from gongjiang.accounts.enums import AuditAction
+from gongjiang.accounts.permissions import Actor
 from gongjiang.archive.enums import Level
 from gongjiang.archive.fields import FILLABLE_FIELDS, PERSON_FIELDS
 from gongjiang.archive.models import FamilyMember, HardshipFile, Honour, ModelWorker
@@ -19,7 +20,7 @@ from gongjiang.core.errors import DomainError
 
 
 @transaction.atomic
-def merge_records(*, actor, keep: ModelWorker, other: ModelWorker) -> ModelWorker:
+def merge_records(*, actor: Actor, keep: ModelWorker, other: ModelWorker) -> ModelWorker:
     """Make two records of one person one: ``other``'s honours, family, hardship file and user
     account move to ``keep``, and other apps move theirs (``signals.records_merged``); blanks in
     ``keep`` are filled from ``other``; ``other`` is archived as merged, and its history shows

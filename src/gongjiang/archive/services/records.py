@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import diff, record, security_event, snapshot
 from gongjiang.accounts.enums import AuditAction, SecurityEventKind
+from gongjiang.accounts.permissions import Actor
 from gongjiang.archive import validation
 from gongjiang.archive.enums import Status, Verification
 from gongjiang.archive.fields import PERSON_FIELDS
@@ -26,7 +27,7 @@ from gongjiang.core.pinyin import name_keys
 from gongjiang.core.validation import check_fields
 
 
-def _validate_person(data: dict[str, Any], *, actor, exclude_pk: int | None = None) -> dict[str, Any]:
+def _validate_person(data: dict[str, Any], *, actor: Actor, exclude_pk: int | None = None) -> dict[str, Any]:
     """Normalise and check a complete set of person values; raise ValidationError by field."""
     errors: dict[str, list] = {}
     clean = dict(data)
@@ -71,7 +72,9 @@ def _validate_person(data: dict[str, Any], *, actor, exclude_pk: int | None = No
     clean["_hidden_clash"] = []
     if id_info and "id_number" not in errors:
         holders = ModelWorker.objects.filter(id_number=id_info.number).exclude(verification=Verification.REJECTED)
-        for clash in holders.exclude(pk=exclude_pk).order_by("pk")[:20]:
+        if exclude_pk is not None:
+            holders = holders.exclude(pk=exclude_pk)
+        for clash in holders.order_by("pk")[:20]:
             if actor is None or permissions.may_see_worker(actor, clash):
                 errors["id_number"] = [
                     _("Another record (%(name)s) already has this ID number.") % {"name": clash.name}
@@ -102,7 +105,7 @@ def _apply_person(worker: ModelWorker, clean: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def create_model_worker(*, actor, data: dict[str, Any]) -> ModelWorker:
+def create_model_worker(*, actor: Actor, data: dict[str, Any]) -> ModelWorker:
     """Create a record. The union must be one the actor may use."""
     if not permissions.has_perm(actor, permissions.Perm.EDIT_RECORDS):
         raise PermissionDenied(_("You may not create records."))
@@ -125,7 +128,7 @@ def create_model_worker(*, actor, data: dict[str, Any]) -> ModelWorker:
     return worker
 
 
-def submitted_verification(actor) -> str:
+def submitted_verification(actor: Actor | None) -> str:
     """A record a grassroots union (anyone with a scope) submits waits for the federation;
     the federation's own, and the command line's, are verified."""
     if actor is not None and permissions.union_scope(actor) is not None:
@@ -133,7 +136,7 @@ def submitted_verification(actor) -> str:
     return Verification.CONFIRMED
 
 
-def _report_hidden_clash(actor, worker: ModelWorker, holders: list[int], **detail) -> None:
+def _report_hidden_clash(actor: Actor, worker: ModelWorker, holders: list[int], **detail) -> None:
     """A security event for the admin. Not attached to the record (``model_worker_id`` stays
     empty): the record's history is the union's to read."""
     if not holders:
@@ -150,7 +153,7 @@ def _report_hidden_clash(actor, worker: ModelWorker, holders: list[int], **detai
 
 @transaction.atomic
 def update_model_worker(
-    *, actor, worker: ModelWorker, data: dict[str, Any], expected_version: int | None = None
+    *, actor: Actor, worker: ModelWorker, data: dict[str, Any], expected_version: int | None = None
 ) -> ModelWorker:
     """Change the given fields only; a value not given is left as it is.
 
@@ -200,7 +203,7 @@ def update_model_worker(
 
 
 @transaction.atomic
-def archive_model_worker(*, actor, worker: ModelWorker, reason: str) -> ModelWorker:
+def archive_model_worker(*, actor: Actor, worker: ModelWorker, reason: str) -> ModelWorker:
     """Take a record out of the lists and counts. Nothing is deleted; it can be restored."""
     if not (
         permissions.has_perm(actor, permissions.Perm.ARCHIVE_RECORDS) and permissions.may_see_worker(actor, worker)
@@ -221,7 +224,7 @@ def archive_model_worker(*, actor, worker: ModelWorker, reason: str) -> ModelWor
 
 
 @transaction.atomic
-def restore_model_worker(*, actor, worker: ModelWorker) -> ModelWorker:
+def restore_model_worker(*, actor: Actor, worker: ModelWorker) -> ModelWorker:
     if not (
         permissions.has_perm(actor, permissions.Perm.ARCHIVE_RECORDS) and permissions.may_see_worker(actor, worker)
     ):
@@ -241,7 +244,7 @@ PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "BMP", "GIF"}
 
 
 @transaction.atomic
-def set_photo(*, actor, worker: ModelWorker, upload) -> ModelWorker:
+def set_photo(*, actor: Actor, worker: ModelWorker, upload) -> ModelWorker:
     """Store a photo re-encoded as a small JPEG: no metadata (EXIF location) and no payload
     other than pixels survives."""
     from django.conf import settings
@@ -255,12 +258,12 @@ def set_photo(*, actor, worker: ModelWorker, upload) -> ModelWorker:
         image = Image.open(upload)
         if image.format not in PHOTO_FORMATS:
             raise ValidationError({"photo": [_("Upload a JPEG or PNG photo.")]})
-        image = ImageOps.exif_transpose(image).convert("RGB")
+        picture = ImageOps.exif_transpose(image).convert("RGB")
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
         raise ValidationError({"photo": [_("This file is not a picture we can read.")]}) from None
-    image.thumbnail((600, 800))
+    picture.thumbnail((600, 800))
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=85)
+    picture.save(out, "JPEG", quality=85)
     old = worker.photo.name if worker.photo else ""
     worker.photo.save("photo.jpg", ContentFile(out.getvalue()), save=False)
     worker.version += 1
@@ -272,7 +275,7 @@ def set_photo(*, actor, worker: ModelWorker, upload) -> ModelWorker:
 REVEALABLE = {"id_number", "phone"}
 
 
-def reveal(*, actor, worker: ModelWorker, field: str) -> str:
+def reveal(*, actor: Actor, worker: ModelWorker, field: str) -> str:
     """Show a masked value in clear to a role that needs it, and log that it was seen."""
     if field not in REVEALABLE:
         raise PermissionDenied(_("This value cannot be revealed."))

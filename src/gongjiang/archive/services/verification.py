@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
+from gongjiang.accounts.permissions import Actor
 from gongjiang.archive.enums import Verification
 from gongjiang.archive.models import ModelWorker
 from gongjiang.core.errors import DomainError
 
 
-def _require_verify(actor, worker: ModelWorker) -> ModelWorker:
+def _require_verify(actor: Actor, worker: ModelWorker) -> ModelWorker:
     if not (permissions.has_perm(actor, permissions.Perm.VERIFY_RECORDS) and permissions.may_see_worker(actor, worker)):
         raise PermissionDenied(_("You may not verify records."))
     worker = ModelWorker.objects.select_for_update().get(pk=worker.pk)
@@ -36,7 +37,7 @@ def verified_holder(worker: ModelWorker) -> ModelWorker | None:
 
 
 @transaction.atomic
-def confirm_model_worker(*, actor, worker: ModelWorker) -> ModelWorker:
+def confirm_model_worker(*, actor: Actor, worker: ModelWorker) -> ModelWorker:
     """The federation has checked a union's record: it counts from now on (statistics and
     treatment). A record whose ID number a verified record has is not confirmed: it is merged
     into that record, or rejected."""
@@ -61,7 +62,7 @@ def confirm_model_worker(*, actor, worker: ModelWorker) -> ModelWorker:
 
 
 @transaction.atomic
-def reject_model_worker(*, actor, worker: ModelWorker, reason: str) -> ModelWorker:
+def reject_model_worker(*, actor: Actor, worker: ModelWorker, reason: str) -> ModelWorker:
     """Not accepted: the record is archived with the reason (kept, never deleted); the union
     sees why."""
     reason = (reason or "").strip()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
+from gongjiang.accounts.models import User
 from gongjiang.accounts.permissions import require
 from gongjiang.archive.models import ModelWorker
 from gongjiang.benefits import periods
@@ -21,7 +22,6 @@ from gongjiang.benefits.models import (
     LeftOut,
     Scheme,
 )
-from gongjiang.benefits.services.actors import user_of
 from gongjiang.benefits.services.batches import refresh_totals
 from gongjiang.benefits.services.cover import within_due
 from gongjiang.benefits.services.lines import LINE_COLUMNS, pending_line
@@ -58,7 +58,7 @@ def _names(worker_ids, limit: int = 5) -> str:
 
 
 def generate_arrears(
-    *, actor, scheme: Scheme, first: dt.date, last: dt.date, today: dt.date | None = None
+    *, actor: User, scheme: Scheme, first: dt.date, last: dt.date, today: dt.date | None = None
 ) -> Batch | None:
     """A 补发 batch for every person-period in the range owed more than was paid or is being
     paid: after a raise back-dated, a retirement entered late, a failed or reversed payment.
@@ -106,7 +106,7 @@ def generate_arrears(
             scheme=scheme,
             kind=BatchKind.ARREARS,
             period=None,
-            prepared_by=user_of(actor),
+            prepared_by=actor,
             title=_("Arrears of %(s)s, %(a)s to %(b)s")
             % {"s": scheme.name, "a": scheme.period_label(report.first), "b": scheme.period_label(last)},
         )

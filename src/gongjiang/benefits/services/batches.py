@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
-from gongjiang.accounts.permissions import require
+from gongjiang.accounts.models import User
+from gongjiang.accounts.permissions import Actor, require, user_of
 from gongjiang.benefits import entitlement, periods
 from gongjiang.benefits.enums import BatchKind, BatchState, LineState
 from gongjiang.benefits.models import (
@@ -23,7 +24,6 @@ from gongjiang.benefits.models import (
     LeftOut,
     Scheme,
 )
-from gongjiang.benefits.services.actors import user_of
 from gongjiang.benefits.services.cover import within_due
 from gongjiang.benefits.services.lines import LINE_COLUMNS, pending_line
 from gongjiang.benefits.services.payment_accounts import current_accounts
@@ -37,7 +37,7 @@ def batch_title(scheme: Scheme, period: dt.date) -> str:
     return f"{scheme.name} · {scheme.period_label(period)}"
 
 
-def generate_batch(*, actor, scheme: Scheme, period: dt.date, progress=None) -> Batch:
+def generate_batch(*, actor: User, scheme: Scheme, period: dt.date, progress=None) -> Batch:
     """The batch of a scheme for a period: one line per entitled person, and the people left out
     with their reason. Idempotent: run twice, or twice at once, it adds only what is missing —
     the scheme is locked while generating and the database refuses a second live line for a
@@ -55,21 +55,22 @@ def generate_batch(*, actor, scheme: Scheme, period: dt.date, progress=None) -> 
         return batch
 
 
-def regenerate_batch(*, actor, batch: Batch) -> Batch:
+def regenerate_batch(*, actor: User, batch: Batch) -> Batch:
     """Add to a regular batch the people entitled since it was made (an arrears batch is made
     once, from the report, and has no period to fill)."""
     if batch.kind != BatchKind.REGULAR:
         raise DomainError(_("Only a regular batch can take in people newly entitled."), code="conflict")
+    assert batch.period is not None  # a regular batch has its period
     return generate_batch(actor=actor, scheme=batch.scheme, period=batch.period)
 
 
-def _generate(actor, scheme: Scheme, period: dt.date, progress) -> Batch:
+def _generate(actor: User, scheme: Scheme, period: dt.date, progress) -> Batch:
     scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)  # one generation per scheme at a time
     batch, created = Batch.objects.get_or_create(
         scheme=scheme,
         period=period,
         kind=BatchKind.REGULAR,
-        defaults={"title": batch_title(scheme, period), "prepared_by": user_of(actor)},
+        defaults={"title": batch_title(scheme, period), "prepared_by": actor},
     )
     if batch.state != BatchState.DRAFT:
         return batch
@@ -221,7 +222,7 @@ def refresh_totals(batch: Batch) -> None:
     batch.refresh_from_db()
 
 
-def _transition(*, actor, batch: Batch, allowed: tuple[str, ...], to: str, perm: Perm, step: str):
+def _transition(*, actor: Actor, batch: Batch, allowed: tuple[str, ...], to: str, perm: Perm, step: str):
     """Lock the batch, check it may move, and set its new state; returns (batch, old state)."""
     require(actor, perm)
     batch = Batch.objects.select_for_update().get(pk=batch.pk)
@@ -236,7 +237,7 @@ def _transition(*, actor, batch: Batch, allowed: tuple[str, ...], to: str, perm:
 
 
 @transaction.atomic
-def submit_batch(*, actor, batch: Batch) -> Batch:
+def submit_batch(*, actor: Actor, batch: Batch) -> Batch:
     batch, before = _transition(
         actor=actor,
         batch=batch,
@@ -254,7 +255,7 @@ def submit_batch(*, actor, batch: Batch) -> Batch:
 
 
 @transaction.atomic
-def return_batch(*, actor, batch: Batch, reason: str) -> Batch:
+def return_batch(*, actor: Actor, batch: Batch, reason: str) -> Batch:
     """Back to draft for corrections (by the approver, with a reason)."""
     batch, before = _transition(
         actor=actor,
@@ -278,7 +279,7 @@ def return_batch(*, actor, batch: Batch, reason: str) -> Batch:
 
 
 @transaction.atomic
-def approve_batch(*, actor, batch: Batch) -> Batch:
+def approve_batch(*, actor: Actor, batch: Batch) -> Batch:
     """Separation of duties: whoever prepared a batch may not approve it — checked before the
     state, so the preparer hears that (403), not that someone else got there first (409)."""
     require(actor, Perm.APPROVE_BATCHES)
@@ -300,7 +301,7 @@ def approve_batch(*, actor, batch: Batch) -> Batch:
 
 
 @transaction.atomic
-def remove_line(*, actor, line: BatchLine, reason: str) -> BatchLine:
+def remove_line(*, actor: Actor, line: BatchLine, reason: str) -> BatchLine:
     """Lines change only while the batch is a draft; a removed line stays, marked, with why."""
     require(actor, Perm.PREPARE_BATCHES)
     batch = Batch.objects.select_for_update().get(pk=line.batch_id)
@@ -326,7 +327,7 @@ def remove_line(*, actor, line: BatchLine, reason: str) -> BatchLine:
 
 
 @transaction.atomic
-def close_batch(*, actor, batch: Batch) -> Batch:
+def close_batch(*, actor: Actor, batch: Batch) -> Batch:
     batch, before = _transition(
         actor=actor,
         batch=batch,

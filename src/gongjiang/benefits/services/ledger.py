@@ -10,12 +10,11 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
-from gongjiang.accounts.permissions import require
+from gongjiang.accounts.permissions import Actor, require, user_of
 from gongjiang.benefits.enums import LedgerKind
 from gongjiang.benefits.models import (
     LedgerEntry,
 )
-from gongjiang.benefits.services.actors import user_of
 from gongjiang.core.errors import DomainError
 
 Perm = permissions.Perm
@@ -38,7 +37,7 @@ LEDGER_COLUMNS = [
 ]
 
 
-def reverse(actor, entry: LedgerEntry, reason: str) -> LedgerEntry:
+def reverse(actor: Actor, entry: LedgerEntry, reason: str) -> LedgerEntry:
     if entry.kind != LedgerKind.PAYMENT:
         raise DomainError(_("Only a payment can be reversed."), code="conflict")
     if LedgerEntry.objects.filter(reverses=entry).exists():
@@ -68,7 +67,7 @@ def reverse(actor, entry: LedgerEntry, reason: str) -> LedgerEntry:
 
 
 @transaction.atomic
-def reverse_entry(*, actor, entry: LedgerEntry, reason: str) -> LedgerEntry:
+def reverse_entry(*, actor: Actor, entry: LedgerEntry, reason: str) -> LedgerEntry:
     """A correction is a reversing entry with a reason; the person-period is owed again."""
     require(actor, Perm.APPROVE_BATCHES)
     if not (reason or "").strip():

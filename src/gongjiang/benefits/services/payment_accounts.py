@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
+from gongjiang.accounts.permissions import Actor
 from gongjiang.archive.models import ModelWorker
 from gongjiang.benefits.models import (
     PaymentAccount,
@@ -21,14 +22,14 @@ from gongjiang.benefits.permissions import may_change_treatment, may_reveal_acco
 Perm = permissions.Perm
 
 
-def _require_person(actor, worker: ModelWorker) -> None:
+def _require_person(actor: Actor, worker: ModelWorker) -> None:
     if not may_change_treatment(actor, worker):
         raise PermissionDenied(_("You may not change this person's treatment."))
 
 
 @transaction.atomic
 def set_account(
-    *, actor, worker: ModelWorker, bank: str, account_number: str, holder: str, valid_from: dt.date
+    *, actor: Actor, worker: ModelWorker, bank: str, account_number: str, holder: str, valid_from: dt.date
 ) -> PaymentAccount:
     """A new account for future payments; the previous one ends the day before."""
     _require_person(actor, worker)
@@ -69,7 +70,7 @@ def set_account(
     return account
 
 
-def reveal_account(*, actor, account: PaymentAccount) -> str:
+def reveal_account(*, actor: Actor, account: PaymentAccount) -> str:
     if not may_reveal_account(actor, account.model_worker):
         raise PermissionDenied(_("You may not see account numbers unmasked."))
     record(
@@ -86,7 +87,13 @@ def reveal_account(*, actor, account: PaymentAccount) -> str:
 
 @transaction.atomic
 def add_hold(
-    *, actor, worker: ModelWorker, reason: str, starts_on: dt.date, note: str = "", ends_on: dt.date | None = None
+    *,
+    actor: Actor,
+    worker: ModelWorker,
+    reason: str,
+    starts_on: dt.date,
+    note: str = "",
+    ends_on: dt.date | None = None,
 ) -> TreatmentHold:
     _require_person(actor, worker)
     if ends_on and ends_on < starts_on:
@@ -107,7 +114,7 @@ def add_hold(
 
 
 @transaction.atomic
-def end_hold(*, actor, hold: TreatmentHold, ends_on: dt.date) -> TreatmentHold:
+def end_hold(*, actor: Actor, hold: TreatmentHold, ends_on: dt.date) -> TreatmentHold:
     _require_person(actor, hold.model_worker)
     if ends_on < hold.starts_on:
         raise ValidationError({"ends_on": [_("The end is before the start.")]})

@@ -12,13 +12,12 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
-from gongjiang.accounts.permissions import require
+from gongjiang.accounts.permissions import Actor, require, user_of
 from gongjiang.benefits.enums import BatchState, LedgerKind, LineState
 from gongjiang.benefits.models import (
     Batch,
     LedgerEntry,
 )
-from gongjiang.benefits.services.actors import user_of
 from gongjiang.benefits.services.ledger import LEDGER_COLUMNS, reverse
 from gongjiang.benefits.services.stock import hand_out_stock
 from gongjiang.core import bulk
@@ -27,7 +26,7 @@ from gongjiang.core.errors import DomainError
 Perm = permissions.Perm
 
 
-def require_paying(actor, batch: Batch) -> Batch:
+def require_paying(actor: Actor, batch: Batch) -> Batch:
     require(actor, Perm.PREPARE_BATCHES)
     batch = Batch.objects.select_for_update().get(pk=batch.pk)
     if batch.state not in (BatchState.APPROVED, BatchState.PAID, BatchState.PARTLY_FAILED):
@@ -35,7 +34,7 @@ def require_paying(actor, batch: Batch) -> Batch:
     return batch
 
 
-def settle(batch: Batch, actor) -> None:
+def settle(batch: Batch, actor: Actor) -> None:
     """A batch with no line left to pay is paid, or partly failed."""
     states = set(batch.lines.exclude(state__in=[LineState.REMOVED]).values_list("state", flat=True))
     if LineState.PENDING in states:
@@ -48,7 +47,7 @@ def settle(batch: Batch, actor) -> None:
         record(actor=actor, action=AuditAction.UPDATE, obj=batch, changes={"state": [before, new]})
 
 
-def record_return_file(*, actor, batch: Batch, data: bytes, name: str) -> dict[str, int]:
+def record_return_file(*, actor: Actor, batch: Batch, data: bytes, name: str) -> dict[str, int]:
     """The bank's return file, read only once the actor may record payments: a file from
     someone who may not is refused unread (the spreadsheet reader is the exposed part).
     Reading happens outside the batch's lock; ``record_results`` checks the rest."""
@@ -59,7 +58,7 @@ def record_return_file(*, actor, batch: Batch, data: bytes, name: str) -> dict[s
 
 
 @transaction.atomic
-def record_results(*, actor, batch: Batch, results: list[dict]) -> dict[str, int]:
+def record_results(*, actor: Actor, batch: Batch, results: list[dict]) -> dict[str, int]:
     """Results from the bank (or by hand): each {line, paid: bool, paid_on, reference, reason}.
 
     A paid line becomes a ledger entry; a failed line waits for a later batch. A line recorded
@@ -112,7 +111,7 @@ def record_results(*, actor, batch: Batch, results: list[dict]) -> dict[str, int
         line.save(update_fields=["state", "paid_on", "reference", "failure_reason", "signed_by"])
     LedgerEntry.objects.bulk_create(entries, batch_size=2000)
     if batch.scheme.is_in_kind:
-        hand_out_stock(batch, [e.line for e in entries], actor)
+        hand_out_stock(batch, [e.line for e in entries if e.line is not None], actor)
     settle(batch, actor)
     record(
         actor=actor, action=AuditAction.UPDATE, obj=batch, detail={"step": "results", "paid": paid, "failed": failed}
@@ -121,16 +120,16 @@ def record_results(*, actor, batch: Batch, results: list[dict]) -> dict[str, int
 
 
 @transaction.atomic
-def pay_all(*, actor, batch: Batch, paid_on: dt.date, reference: str = "") -> dict[str, int]:
+def pay_all(*, actor: Actor, batch: Batch, paid_on: dt.date, reference: str = "") -> dict[str, int]:
     """Every line still to pay, paid on one date (the bank confirmed the whole file). Written in
     bulk: a monthly batch can have two hundred thousand lines."""
     batch = require_paying(actor, batch)
     if batch.scheme.is_in_kind:
-        pending = list(batch.lines.filter(state=LineState.PENDING).values_list("pk", flat=True))
+        to_pay = list(batch.lines.filter(state=LineState.PENDING).values_list("pk", flat=True))
         return record_results(
             actor=actor,
             batch=batch,
-            results=[{"line": pk, "paid": True, "paid_on": paid_on, "reference": reference} for pk in pending],
+            results=[{"line": pk, "paid": True, "paid_on": paid_on, "reference": reference} for pk in to_pay],
         )
     pending = batch.lines.filter(state=LineState.PENDING)
     rows = list(pending.values_list("pk", "model_worker_id", "scheme_id", "period", "amount", "level"))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import diff, record, snapshot
 from gongjiang.accounts.enums import AuditAction
-from gongjiang.accounts.permissions import require
+from gongjiang.accounts.permissions import Actor, require, user_of
 from gongjiang.archive.enums import Status
 from gongjiang.benefits import periods
 from gongjiang.benefits.enums import SchemePeriod
@@ -23,7 +23,6 @@ from gongjiang.benefits.models import (
     SchemeItem,
     SchemeRule,
 )
-from gongjiang.benefits.services.actors import user_of
 from gongjiang.core.money import parse_yuan
 
 Perm = permissions.Perm
@@ -61,7 +60,7 @@ def _money(value, field: str) -> Decimal | None:
 
 
 @transaction.atomic
-def save_scheme(*, actor, data: dict[str, Any], scheme: Scheme | None = None) -> Scheme:
+def save_scheme(*, actor: Actor, data: dict[str, Any], scheme: Scheme | None = None) -> Scheme:
     require(actor, Perm.MANAGE_SCHEMES)
     creating = scheme is None
     scheme = scheme or Scheme()
@@ -146,7 +145,7 @@ def _clean_rule(scheme: Scheme, data: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def save_rule(*, actor, scheme: Scheme, data: dict[str, Any], rule: SchemeRule | None = None) -> SchemeRule:
+def save_rule(*, actor: Actor, scheme: Scheme, data: dict[str, Any], rule: SchemeRule | None = None) -> SchemeRule:
     """Add or change a standard. A new standard that starts while an open-ended one is in force
     ends that one the day before. Standards may not otherwise overlap. A standard effective in
     the past changes what was owed: the 按时足额 report shows the arrears."""
@@ -198,7 +197,7 @@ def save_rule(*, actor, scheme: Scheme, data: dict[str, Any], rule: SchemeRule |
 
 
 @transaction.atomic
-def set_items(*, actor, scheme: Scheme, quantities: dict[Item, Decimal]) -> None:
+def set_items(*, actor: Actor, scheme: Scheme, quantities: dict[Item, Decimal]) -> None:
     require(actor, Perm.MANAGE_SCHEMES)
     before = {str(si.item): str(si.quantity) for si in scheme.items.select_related("item")}
     for item, quantity in quantities.items():

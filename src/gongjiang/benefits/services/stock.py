@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
-from gongjiang.accounts.permissions import require
+from gongjiang.accounts.permissions import Actor, require, user_of
 from gongjiang.benefits.enums import StockKind
 from gongjiang.benefits.models import (
     Batch,
@@ -21,14 +22,13 @@ from gongjiang.benefits.models import (
     Item,
     StockMovement,
 )
-from gongjiang.benefits.services.actors import user_of
 from gongjiang.core.errors import DomainError
 
 Perm = permissions.Perm
 
 
 @transaction.atomic
-def receive_stock(*, actor, item: Item, quantity: Decimal, moved_on: dt.date, note: str = "") -> StockMovement:
+def receive_stock(*, actor: Actor, item: Item, quantity: Decimal, moved_on: dt.date, note: str = "") -> StockMovement:
     require(actor, Perm.PREPARE_BATCHES)
     if quantity is None or quantity <= 0:
         raise ValidationError({"quantity": [_("Enter the quantity received.")]})
@@ -48,7 +48,7 @@ def stock_of(item: Item) -> Decimal:
     return item.movements.aggregate(s=Sum("quantity"))["s"] or Decimal("0")
 
 
-def hand_out_stock(batch: Batch, lines: list[BatchLine], actor) -> None:
+def hand_out_stock(batch: Batch, lines: list[BatchLine], actor: Actor) -> None:
     """Hand-outs take their items from stock; stock never goes below zero."""
     if not lines:
         return
@@ -68,7 +68,7 @@ def hand_out_stock(batch: Batch, lines: list[BatchLine], actor) -> None:
             item_id=item_id,
             kind=StockKind.HANDED_OUT,
             quantity=-quantity,
-            moved_on=line.paid_on,
+            moved_on=cast(dt.date, line.paid_on),  # a line handed out is paid, on its day
             line=line,
             created_by=user_of(actor),
         )

@@ -8,10 +8,11 @@ for the unit's standing (tier, stars, status) a line of the unit's history.
 The package re-exports its public functions (and, for the callers that ask here, the unit
 capability checks of ``platform.permissions``); code inside the app imports the noun's module."""
 
+from gongjiang.accounts.permissions import user_of
 from gongjiang.platform.permissions import may_edit_unit, may_keep_unit, may_see_unit, require_keep
 from gongjiang.platform.services.achievements import ACHIEVEMENT_FIELDS, add_achievement, void_achievement
 from gongjiang.platform.services.awards import award_plaque, new_plaque, next_plaque_number
-from gongjiang.platform.services.common import clean_text, is_user, user_of
+from gongjiang.platform.services.common import clean_text, is_user
 from gongjiang.platform.services.evidence import EVIDENCE_SUFFIXES, add_evidence, check_upload, withdraw_evidence
 from gongjiang.platform.services.haves import haves_missing, set_have
 from gongjiang.platform.services.inspections import add_inspection, follow_up

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import diff, record, snapshot
 from gongjiang.accounts.enums import AuditAction
-from gongjiang.accounts.permissions import require
+from gongjiang.accounts.models import User
+from gongjiang.accounts.permissions import Actor, require
 from gongjiang.platform.enums import (
     AchievementKind,
 )
@@ -20,7 +21,7 @@ from gongjiang.platform.models import (
     Achievement,
 )
 from gongjiang.platform.permissions import require_keep
-from gongjiang.platform.services.common import check_person, clean_text, user_of
+from gongjiang.platform.services.common import check_person, clean_text
 
 Perm = permissions.Perm
 
@@ -74,14 +75,14 @@ def _clean_achievement(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @transaction.atomic
-def add_achievement(*, actor, data: dict[str, Any]) -> Achievement:
+def add_achievement(*, actor: User, data: dict[str, Any]) -> Achievement:
     clean = _clean_achievement(data)
     if clean["unit"] is not None:
         require_keep(actor, clean["unit"])
     else:
         require(actor, Perm.MANAGE_PLATFORM)
     check_person(actor, "person", clean["person"])
-    achievement = Achievement.objects.create(created_by=user_of(actor), **clean)
+    achievement = Achievement.objects.create(created_by=actor, **clean)
     record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -92,9 +93,9 @@ def add_achievement(*, actor, data: dict[str, Any]) -> Achievement:
 
 
 @transaction.atomic
-def void_achievement(*, actor, achievement: Achievement, reason: str) -> Achievement:
+def void_achievement(*, actor: Actor, achievement: Achievement, reason: str) -> Achievement:
     """Entered by mistake: it stays on record and no longer counts."""
-    if achievement.unit_id:
+    if achievement.unit is not None:
         require_keep(actor, achievement.unit)
     else:
         require(actor, Perm.MANAGE_PLATFORM)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
-from gongjiang.accounts.permissions import require
+from gongjiang.accounts.permissions import Actor, require
 from gongjiang.core.errors import DomainError
 from gongjiang.platform.enums import (
     TIER_CODE,
@@ -36,10 +36,12 @@ Perm = permissions.Perm
 def next_plaque_number(tier: str, year: int, policy: PlatformPolicy) -> str:
     """The unified format PREFIX-CODE-YEAR-NNN (e.g. LX-GZS-2016-001), numbered per tier and year;
     numbers of earlier plaques (kept in the history) are never reused."""
-    stem = f"{policy.plaque_prefix}-{TIER_CODE[tier]}-{year}-"
-    used = list(TierSpan.objects.filter(plaque_number__startswith=stem).values_list("plaque_number", flat=True))
+    stem = f"{policy.plaque_prefix}-{TIER_CODE[Tier(tier)]}-{year}-"
+    used: list[str | None] = list(
+        TierSpan.objects.filter(plaque_number__startswith=stem).values_list("plaque_number", flat=True)
+    )
     used += list(Unit.objects.filter(plaque_number__startswith=stem).values_list("plaque_number", flat=True))
-    last = max((int(n.rsplit("-", 1)[1]) for n in used if n.rsplit("-", 1)[1].isdigit()), default=0)
+    last = max((int(n.rsplit("-", 1)[1]) for n in used if n and n.rsplit("-", 1)[1].isdigit()), default=0)
     return f"{stem}{last + 1:03d}"
 
 
@@ -53,7 +55,7 @@ def new_plaque(unit: Unit, tier: str, on: dt.date) -> str:
 
 
 @transaction.atomic
-def award_plaque(*, actor, unit: Unit, on: dt.date, stars: int | None = None, override_reason: str = "") -> Unit:
+def award_plaque(*, actor: Actor, unit: Unit, on: dt.date, stars: int | None = None, override_reason: str = "") -> Unit:
     """授牌: the approved unit gets its plaque number and is established from this day.
 
     A plaque certifies the six haves: it is awarded once all six are met, or — an exception

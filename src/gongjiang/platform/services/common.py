@@ -7,18 +7,13 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from gongjiang.accounts.permissions import is_system
+from gongjiang.accounts.permissions import Actor, is_system
 from gongjiang.archive.selectors import visible_model_workers
 
 
-def is_user(actor) -> bool:
+def is_user(actor: Actor) -> bool:
     """A person signed in (not the system actor of a command or task)."""
     return getattr(actor, "is_authenticated", False) and not is_system(actor)
-
-
-def user_of(actor):
-    """The user to store in a ``*_by`` column: the person acting, or ``None`` for the system."""
-    return actor if is_user(actor) else None
 
 
 def clean_text(value) -> str:
@@ -34,6 +29,6 @@ def check_in_scope(field: str, obj, allowed) -> None:
         raise ValidationError({field: [_("Choose one of the allowed values.")]})
 
 
-def check_person(actor, field: str, worker) -> None:
+def check_person(actor: Actor, field: str, worker) -> None:
     """A person named by a service call is one the actor may see."""
     check_in_scope(field, worker, visible_model_workers(actor))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
+from gongjiang.accounts.permissions import Actor, user_of
 from gongjiang.core import uploads
 from gongjiang.platform.enums import (
     Have,
@@ -21,7 +22,7 @@ from gongjiang.platform.models import (
     Unit,
 )
 from gongjiang.platform.permissions import require_keep
-from gongjiang.platform.services.common import clean_text, user_of
+from gongjiang.platform.services.common import clean_text
 
 Perm = permissions.Perm
 
@@ -40,7 +41,7 @@ def check_upload(upload, *, suffixes=EVIDENCE_SUFFIXES) -> None:
 
 @transaction.atomic
 def add_evidence(
-    *, actor, unit: Unit, upload, caption: str = "", have: str = "", achievement: Achievement | None = None
+    *, actor: Actor, unit: Unit, upload, caption: str = "", have: str = "", achievement: Achievement | None = None
 ) -> Evidence:
     require_keep(actor, unit)
     check_upload(upload)
@@ -62,7 +63,7 @@ def add_evidence(
 
 
 @transaction.atomic
-def withdraw_evidence(*, actor, evidence: Evidence) -> Evidence:
+def withdraw_evidence(*, actor: Actor, evidence: Evidence) -> Evidence:
     """The file stays with the record (an auditor may ask for it); it no longer counts."""
     require_keep(actor, evidence.unit)
     if evidence.withdrawn_at is None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import diff, record
 from gongjiang.accounts.enums import AuditAction
+from gongjiang.accounts.permissions import Actor, user_of
 from gongjiang.platform.enums import (
     Have,
 )
@@ -17,7 +18,6 @@ from gongjiang.platform.models import (
     UnitHave,
 )
 from gongjiang.platform.permissions import require_keep
-from gongjiang.platform.services.common import user_of
 
 Perm = permissions.Perm
 
@@ -29,7 +29,7 @@ def haves_missing(unit: Unit) -> list[str]:
 
 
 @transaction.atomic
-def set_have(*, actor, unit: Unit, have: str, met: bool, note: str) -> UnitHave:
+def set_have(*, actor: Actor, unit: Unit, have: str, met: bool, note: str) -> UnitHave:
     require_keep(actor, unit)
     if have not in Have.values:
         raise ValidationError(_("Unknown item."))

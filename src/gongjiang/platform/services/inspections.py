@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
+from gongjiang.accounts.models import User
 from gongjiang.accounts.permissions import require
 from gongjiang.core.errors import DomainError
 from gongjiang.platform.enums import (
@@ -22,14 +23,14 @@ from gongjiang.platform.models import (
     Unit,
 )
 from gongjiang.platform.permissions import require_keep
-from gongjiang.platform.services.common import clean_text, user_of
+from gongjiang.platform.services.common import clean_text
 
 Perm = permissions.Perm
 
 
 @transaction.atomic
 def add_inspection(
-    *, actor, unit: Unit, inspected_on: dt.date, inspectors: str, findings: str, deadline: dt.date | None
+    *, actor: User, unit: Unit, inspected_on: dt.date, inspectors: str, findings: str, deadline: dt.date | None
 ) -> Inspection:
     """督查: the federation's visit; with a deadline, it stays open until the findings are put right."""
     require(actor, Perm.MANAGE_PLATFORM)
@@ -43,14 +44,14 @@ def add_inspection(
         deadline=deadline,
         state=InspectionState.OPEN if deadline else InspectionState.CLOSED,
         closed_on=None if deadline else inspected_on,
-        created_by=user_of(actor),
+        created_by=actor,
     )
     record(actor=actor, action=AuditAction.CREATE, obj=inspection, object_repr=f"{unit} · {inspected_on}")
     return inspection
 
 
 @transaction.atomic
-def follow_up(*, actor, inspection: Inspection, on: dt.date, note: str, close: bool = False) -> FollowUp:
+def follow_up(*, actor: User, inspection: Inspection, on: dt.date, note: str, close: bool = False) -> FollowUp:
     """The unit (or the federation) says what was done; the federation closes the inspection."""
     require_keep(actor, inspection.unit)
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
@@ -58,7 +59,7 @@ def follow_up(*, actor, inspection: Inspection, on: dt.date, note: str, close: b
         raise DomainError(_("This inspection is closed."), code="conflict")
     if not (note or "").strip():
         raise ValidationError({"note": [_("Say what was done.")]})
-    item = FollowUp.objects.create(inspection=inspection, on=on, note=note.strip(), by=user_of(actor))
+    item = FollowUp.objects.create(inspection=inspection, on=on, note=note.strip(), by=actor)
     if close:
         require(actor, Perm.MANAGE_PLATFORM)
         inspection.state, inspection.closed_on = InspectionState.CLOSED, on

@@ -12,18 +12,20 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
+from gongjiang.accounts.models import User
 from gongjiang.platform.models import (
     Meeting,
     Unit,
 )
 from gongjiang.platform.permissions import require_keep
-from gongjiang.platform.services.common import user_of
 
 Perm = permissions.Perm
 
 
 @transaction.atomic
-def add_meeting(*, actor, unit: Unit, held_on: dt.date, attendees: str, minutes: str, decisions: str = "") -> Meeting:
+def add_meeting(
+    *, actor: User, unit: Unit, held_on: dt.date, attendees: str, minutes: str, decisions: str = ""
+) -> Meeting:
     require_keep(actor, unit)
     if held_on > timezone.localdate():
         raise ValidationError({"held_on": [_("The date is in the future.")]})
@@ -33,7 +35,7 @@ def add_meeting(*, actor, unit: Unit, held_on: dt.date, attendees: str, minutes:
         attendees=attendees.strip(),
         minutes=minutes.strip(),
         decisions=(decisions or "").strip(),
-        recorded_by=user_of(actor),
+        recorded_by=actor,
     )
     record(actor=actor, action=AuditAction.CREATE, obj=meeting, object_repr=f"{unit} · {held_on}")
     return meeting

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
+from gongjiang.accounts.permissions import Actor
 from gongjiang.archive.models import ModelWorker
 from gongjiang.core.errors import DomainError
 from gongjiang.platform.enums import (
@@ -29,7 +30,7 @@ Perm = permissions.Perm
 @transaction.atomic
 def add_member(
     *,
-    actor,
+    actor: Actor,
     unit: Unit,
     model_worker: ModelWorker | None,
     name: str,
@@ -60,7 +61,7 @@ def add_member(
 
 
 @transaction.atomic
-def end_member(*, actor, member: UnitMember, left_on: dt.date) -> UnitMember:
+def end_member(*, actor: Actor, member: UnitMember, left_on: dt.date) -> UnitMember:
     require_keep(actor, member.unit)
     if member.role == MemberRole.LEADER:
         raise DomainError(_("The leader changes by editing the unit."))

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import diff, record, snapshot
 from gongjiang.accounts.enums import AuditAction
-from gongjiang.accounts.permissions import require
+from gongjiang.accounts.models import User
+from gongjiang.accounts.permissions import Actor, require
 from gongjiang.archive.models import ModelWorker
 from gongjiang.platform.enums import (
     MentorshipState,
@@ -21,7 +22,7 @@ from gongjiang.platform.models import (
     Unit,
 )
 from gongjiang.platform.permissions import require_keep
-from gongjiang.platform.services.common import check_person, clean_text, user_of
+from gongjiang.platform.services.common import check_person, clean_text
 
 Perm = permissions.Perm
 
@@ -29,7 +30,7 @@ Perm = permissions.Perm
 @transaction.atomic
 def add_mentorship(
     *,
-    actor,
+    actor: User,
     unit: Unit | None,
     master: ModelWorker | None,
     master_name: str,
@@ -63,7 +64,7 @@ def add_mentorship(
         agreed_on=agreed_on,
         ends_on=ends_on,
         goals=goals.strip(),
-        created_by=user_of(actor),
+        created_by=actor,
     )
     record(actor=actor, action=AuditAction.CREATE, obj=item)
     return item
@@ -72,7 +73,7 @@ def add_mentorship(
 @transaction.atomic
 def record_mentorship_outcome(
     *,
-    actor,
+    actor: Actor,
     mentorship: Mentorship,
     state: str,
     contest_place: str = "",
@@ -80,7 +81,7 @@ def record_mentorship_outcome(
     outcome_on: dt.date | None = None,
     reward: str = "",
 ) -> Mentorship:
-    if mentorship.unit_id:
+    if mentorship.unit is not None:
         require_keep(actor, mentorship.unit)
     else:
         require(actor, Perm.MANAGE_PLATFORM)

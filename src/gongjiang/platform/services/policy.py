@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import diff, record, snapshot
 from gongjiang.accounts.enums import AuditAction
-from gongjiang.accounts.permissions import require
+from gongjiang.accounts.permissions import Actor, require
 from gongjiang.platform.models import (
     PlatformPolicy,
 )
@@ -40,7 +40,7 @@ POLICY_FIELDS = [
 
 
 @transaction.atomic
-def save_policy(*, actor, data: dict[str, Any]) -> PlatformPolicy:
+def save_policy(*, actor: Actor, data: dict[str, Any]) -> PlatformPolicy:
     require(actor, Perm.MANAGE_PLATFORM)
     policy = PlatformPolicy.objects.select_for_update().get(pk=PlatformPolicy.current().pk)
     before = snapshot(policy, POLICY_FIELDS)

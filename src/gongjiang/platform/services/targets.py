@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import diff, record, snapshot
 from gongjiang.accounts.enums import AuditAction
-from gongjiang.accounts.permissions import require
+from gongjiang.accounts.permissions import Actor, require
 from gongjiang.platform.models import (
     Target,
 )
@@ -23,7 +23,7 @@ TARGET_FIELDS = ["name", "first_year", "last_year", "studios", "star_posts", "st
 
 
 @transaction.atomic
-def save_target(*, actor, data: dict[str, Any], target: Target | None = None) -> Target:
+def save_target(*, actor: Actor, data: dict[str, Any], target: Target | None = None) -> Target:
     require(actor, Perm.MANAGE_PLATFORM)
     creating = target is None
     target = target or Target()

@@ -8,12 +8,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import diff, record, snapshot
 from gongjiang.accounts.enums import AuditAction
-from gongjiang.accounts.permissions import require
+from gongjiang.accounts.permissions import Actor, require, user_of
 from gongjiang.archive.enums import Level
 from gongjiang.archive.models import ModelWorker
 from gongjiang.core.errors import DomainError
@@ -33,7 +34,7 @@ from gongjiang.platform.models import (
     UnitMember,
 )
 from gongjiang.platform.permissions import may_edit_unit
-from gongjiang.platform.services.common import check_in_scope, check_person, clean_text, user_of
+from gongjiang.platform.services.common import check_in_scope, check_person, clean_text
 
 Perm = permissions.Perm
 
@@ -53,7 +54,14 @@ UNIT_FIELDS = [
 
 
 def record_event(
-    unit: Unit, kind: str, *, actor, on: dt.date | None = None, before: str = "", after: str = "", reason: str = ""
+    unit: Unit,
+    kind: str,
+    *,
+    actor: Actor,
+    on: dt.date | None = None,
+    before: str | Promise = "",
+    after: str | Promise = "",
+    reason: str = "",
 ) -> UnitEvent:
     return UnitEvent.objects.create(
         unit=unit,
@@ -85,7 +93,7 @@ def check_leader(tier: str, leader: ModelWorker | None, leader_name: str, policy
 
 
 def _clean_unit(
-    actor, data: dict[str, Any], policy: PlatformPolicy, *, handed=("leader", "employer")
+    actor: Actor, data: dict[str, Any], policy: PlatformPolicy, *, handed=("leader", "employer")
 ) -> dict[str, Any]:
     """The values of a unit, checked; the people and employer in ``handed`` (those the caller
     sets, not those the unit already had) must be within the actor's reach."""
@@ -123,7 +131,7 @@ def _clean_unit(
 
 
 @transaction.atomic
-def apply_unit(*, actor, data: dict[str, Any], on: dt.date | None = None) -> Unit:
+def apply_unit(*, actor: Actor, data: dict[str, Any], on: dt.date | None = None) -> Unit:
     """An application for a unit (by the federation, or a union for its own people). ``on``
     back-dates it, for history entered from the paper files."""
     require(actor, Perm.APPLY_UNITS)
@@ -150,7 +158,7 @@ def apply_unit(*, actor, data: dict[str, Any], on: dt.date | None = None) -> Uni
 
 
 @transaction.atomic
-def update_unit(*, actor, unit: Unit, data: dict[str, Any], version: int | None = None) -> Unit:
+def update_unit(*, actor: Actor, unit: Unit, data: dict[str, Any], version: int | None = None) -> Unit:
     """Edit what a unit is (not its standing: tier, stars and status move by the rules)."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if not may_edit_unit(actor, unit):
@@ -195,7 +203,7 @@ def lock_unit(unit: Unit) -> Unit:
 
 
 @transaction.atomic
-def review_unit(*, actor, unit: Unit, approve: bool, reason: str, on: dt.date | None = None) -> Unit:
+def review_unit(*, actor: Actor, unit: Unit, approve: bool, reason: str, on: dt.date | None = None) -> Unit:
     """The federation's review of an application: approved (awaiting the plaque) or not."""
     require(actor, Perm.MANAGE_PLATFORM)
     unit = lock_unit(unit)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from gongjiang.accounts.audit import build_values, mask_changes, record, write_many
 from gongjiang.accounts.enums import AuditAction, SecurityEventKind
+from gongjiang.accounts.permissions import Actor
 from gongjiang.archive.enums import Verification
 from gongjiang.archive.fields import ROSTER_UPDATE_FIELDS
 from gongjiang.archive.models import Honour, ModelWorker
@@ -39,13 +41,13 @@ def _decisions(ri: RosterImport) -> dict[int, str]:
 
 
 def apply(
-    ri: RosterImport, *, actor=None, progress: Callable[[int, int], None] | None = None, attempt=None
+    ri: RosterImport, *, actor: Actor | None = None, progress: Callable[[int, int], None] | None = None, attempt=None
 ) -> dict[str, int]:
     """Carry out the plan against the archive as it is now, in one transaction.
 
     ``attempt`` is the job applying it: only the import's current job may (a job retried after
     its worker was thought gone must not apply the import a second time)."""
-    actor = actor or ri.applied_by or ri.created_by
+    who: Actor | None = actor or ri.applied_by or ri.created_by
     drafts = stored_drafts(ri)
     if progress:
         progress(len(drafts), 3 * len(drafts) + 1)
@@ -54,20 +56,20 @@ def apply(
         if ri.status != ImportStatus.APPLYING or (attempt is not None and ri.job_id != attempt):
             raise DomainError(_("This import is not being applied."), code="conflict")
         plan = planner.plan_rows(
-            actor=actor,
+            actor=who,
             rows=drafts,
             default_union=ri.default_union,
             decisions=_decisions(ri),
             sheet_unions=sheet_unions(ri),
         )
-        counts = _carry_out(ri, plan, actor)
+        counts = _carry_out(ri, plan, who)
         _refresh_rows(ri, plan)
         ri.counts = {**plan.counts(), **counts}
         ri.status = ImportStatus.APPLIED
         ri.applied_at = timezone.now()
         ri.save()
         record(
-            actor=actor,
+            actor=who,
             action=AuditAction.IMPORT,
             obj=ri,
             object_repr=ri.original_name,
@@ -78,11 +80,11 @@ def apply(
     return ri.counts
 
 
-def _carry_out(ri: RosterImport, plan: planner.Plan, actor) -> dict[str, int]:
+def _carry_out(ri: RosterImport, plan: planner.Plan, actor: Actor | None) -> dict[str, int]:
     new_people = [p for p in plan.people if p.action == RowAction.NEW]
     changed = [p for p in plan.people if p.action == RowAction.UPDATE]
-    names = {p.data.get("employer") for p in new_people + changed if p.data.get("employer")}
-    union_of_employer = {p.data.get("employer"): p.data.get("union") for p in new_people if p.data.get("employer")}
+    names = {e for p in new_people + changed if (e := p.data.get("employer"))}
+    union_of_employer = {e: p.data.get("union") for p in new_people if (e := p.data.get("employer"))}
     employers = planner.employer_ids(names, union_of_employer)
     now = timezone.now()
     entries: list[dict] = []
@@ -102,7 +104,7 @@ def _carry_out(ri: RosterImport, plan: planner.Plan, actor) -> dict[str, int]:
             ethnicity=d.get("ethnicity") or "01",
             political_affiliation=d.get("political_affiliation") or "",
             education=d.get("education") or "",
-            employer_id=employers.get(d.get("employer")),
+            employer_id=employers.get(d.get("employer") or ""),
             position=d.get("position") or "",
             title_or_grade=d.get("title_or_grade") or "",
             union=d["union"],
@@ -126,8 +128,9 @@ def _carry_out(ri: RosterImport, plan: planner.Plan, actor) -> dict[str, int]:
 
     # People who change.
     for p in changed:
+        assert p.worker is not None  # a change is made to a person the plan found
         w = p.worker
-        before = {}
+        before: dict[str, Any] = {}
         for key, value in p.data.items():
             if key == "employer":
                 before[key] = w.employer.name if w.employer else ""
@@ -146,28 +149,30 @@ def _carry_out(ri: RosterImport, plan: planner.Plan, actor) -> dict[str, int]:
                         before["verification"] = w.verification
                         w.verification = verification
         if p.restore:
+            assert w.archived_at is not None  # only an archived record is restored
             before["archived_at"] = w.archived_at.isoformat()
             w.archived_at, w.archive_reason = None, ""
         w.version += 1
         w.updated_at = now
         p.before = before
     fields = [*ROSTER_UPDATE_FIELDS, "updated_at"]
-    ModelWorker.objects.bulk_update([p.worker for p in changed], fields, batch_size=500)
+    changed_workers = [p.worker for p in changed if p.worker is not None]  # every one (see above)
+    ModelWorker.objects.bulk_update(changed_workers, fields, batch_size=500)
 
     # Honours, then the highest level of those who gained one (written as plain rows: there
     # can be a hundred thousand of them).
-    honours = []
-    for p, w in [*zip(new_people, workers, strict=True), *((p, p.worker) for p in changed)]:
+    honours: list[list[Any]] = []
+    for p, w in [*zip(new_people, workers, strict=True), *zip(changed, changed_workers, strict=True)]:
         extras = p.values.get("_honour_extras", {})
-        for row, h in p.new_honours:
+        for row, honour in p.new_honours:
             row_extras = row.values.get("_honour_extras", extras)
             honours.append(
                 [
                     w.pk,
-                    h.title,
-                    h.kind,
-                    h.level,
-                    h.year,
+                    honour.title,
+                    honour.kind,
+                    honour.level,
+                    honour.year,
                     row_extras.get("awarding_body", ""),
                     row_extras.get("document_number", ""),
                 ]
@@ -178,7 +183,7 @@ def _carry_out(ri: RosterImport, plan: planner.Plan, actor) -> dict[str, int]:
     honour_ids: dict[int, list[int]] = {}
     for h in honours:
         honour_ids.setdefault(h[1], []).append(h[0])
-    gained = [p.worker for p in changed if p.new_honours]
+    gained = [w for p, w in zip(changed, changed_workers, strict=True) if p.new_honours]
     refresh_levels(gained)
 
     # The record of it all: one audit entry per person, and what undo needs.
@@ -192,7 +197,7 @@ def _carry_out(ri: RosterImport, plan: planner.Plan, actor) -> dict[str, int]:
             )
         )
         effects.append((ri.pk, w.pk, True, {}, honour_ids.get(w.pk, []), w.version))
-    for p in changed:
+    for p, w in zip(changed, changed_workers, strict=True):
         changes = dict(p.changes)
         if p.new_honours:
             changes["honours"] = [None, "；".join(f"{h.year}年{h.title}" for _r, h in p.new_honours)]
@@ -202,15 +207,15 @@ def _carry_out(ri: RosterImport, plan: planner.Plan, actor) -> dict[str, int]:
             build_values(
                 actor=actor,
                 action=AuditAction.UPDATE,
-                obj=p.worker,
+                obj=w,
                 changes=mask_changes(changes),
                 detail={"import": ri.pk},
             )
         )
-        effects.append((ri.pk, p.worker.pk, False, p.before, honour_ids.get(p.worker.pk, []), p.worker.version))
+        effects.append((ri.pk, w.pk, False, p.before, honour_ids.get(w.pk, []), w.version))
     # Each clash with a record outside the user's scope: a security event for the admin, not
     # attached to the record (whose history the union reads).
-    for p, w in [*zip(new_people, workers, strict=True), *((p, p.worker) for p in changed)]:
+    for p, w in [*zip(new_people, workers, strict=True), *zip(changed, changed_workers, strict=True)]:
         if p.hidden_clash:
             entries.append(
                 build_values(

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
-from gongjiang.accounts.models import Organisation
+from gongjiang.accounts.models import Organisation, User
+from gongjiang.accounts.permissions import Actor, user_of
 from gongjiang.core.errors import DomainError
 from gongjiang.rosters import columns as C
 from gongjiang.rosters import planner
@@ -39,7 +40,9 @@ def sheet_unions(ri: RosterImport) -> dict[str, Organisation]:
 
 
 @transaction.atomic
-def remap(*, actor, ri: RosterImport, mapping: list[str], header_row: int | None = None, save_as: str = "") -> None:
+def remap(
+    *, actor: User, ri: RosterImport, mapping: list[str], header_row: int | None = None, save_as: str = ""
+) -> None:
     """The user corrected the columns (or the header row): keep it, optionally for next time."""
     require_own(actor, ri)
     if ri.status not in (ImportStatus.PARSED, ImportStatus.FAILED):
@@ -70,7 +73,7 @@ def remap(*, actor, ri: RosterImport, mapping: list[str], header_row: int | None
 
 
 @transaction.atomic
-def confirm(*, actor, ri: RosterImport, decisions: dict[int, str]) -> RosterImport:
+def confirm(*, actor: Actor, ri: RosterImport, decisions: dict[int, str]) -> RosterImport:
     require_own(actor, ri)
     ri = RosterImport.objects.select_for_update().get(pk=ri.pk)
     if ri.status != ImportStatus.PARSED:
@@ -78,13 +81,13 @@ def confirm(*, actor, ri: RosterImport, decisions: dict[int, str]) -> RosterImpo
     for person, decision in decisions.items():
         ImportRow.objects.filter(roster_import=ri, person=person).update(decision=decision)
     ri.status = ImportStatus.APPLYING
-    ri.applied_by = actor
+    ri.applied_by = user_of(actor)
     ri.save(update_fields=["status", "applied_by"])
     return ri
 
 
 @transaction.atomic
-def cancel(*, actor, ri: RosterImport) -> None:
+def cancel(*, actor: Actor, ri: RosterImport) -> None:
     require_own(actor, ri)
     ri = RosterImport.objects.select_for_update().get(pk=ri.pk)
     if ri.status not in (ImportStatus.PARSED, ImportStatus.FAILED, ImportStatus.UPLOADED, ImportStatus.INTERRUPTED):
@@ -95,18 +98,18 @@ def cancel(*, actor, ri: RosterImport) -> None:
 
 
 @transaction.atomic
-def resume(*, actor, ri: RosterImport) -> str:
+def resume(*, actor: Actor, ri: RosterImport) -> str:
     """An interrupted import goes back to the step its worker did not finish: ``"parse"``
     (reading the file) or ``"apply"``. The caller starts that step again as a new job."""
     require_own(actor, ri)
     ri = RosterImport.objects.select_for_update().get(pk=ri.pk)
     if ri.status != ImportStatus.INTERRUPTED:
         raise DomainError(_("Only an interrupted import can be retried."), code="conflict")
-    step = "apply" if ri.job_id and ri.job.kind == "roster_apply" else "parse"
+    step = "apply" if ri.job is not None and ri.job.kind == "roster_apply" else "parse"
     ri.status = ImportStatus.APPLYING if step == "apply" else ImportStatus.UPLOADED
     ri.message = ""
     if step == "apply" and actor is not None:
-        ri.applied_by = actor
+        ri.applied_by = user_of(actor)
     ri.save(update_fields=["status", "message", "applied_by"])
     record(actor=actor, action=AuditAction.IMPORT, obj=ri, detail={"step": "retry", "retried": step})
     return step

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,7 +55,7 @@ class SheetsReader:
         main = (ri.sheet if ri.sheet in readable else readable[0]) if ri.header_row and readable else None
         sheets, unions, first = [], {}, None
         for info in book.sheets:
-            entry = {"name": info.name[:100], "state": info.state}
+            entry: dict[str, Any] = {"name": info.name[:100], "state": info.state}
             sheets.append(entry)
             if not info.readable:
                 continue

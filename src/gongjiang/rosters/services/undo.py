@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,6 +11,7 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts.audit import build, mask_changes, record
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.models import AuditEntry
+from gongjiang.accounts.permissions import Actor, user_of
 from gongjiang.archive.fields import ROSTER_UPDATE_FIELDS
 from gongjiang.archive.models import Honour, ModelWorker
 from gongjiang.core.errors import DomainError
@@ -24,7 +27,7 @@ from gongjiang.rosters.services.applying import plain, refresh_levels
 
 
 @transaction.atomic
-def undo(*, actor, ri: RosterImport) -> None:
+def undo(*, actor: Actor, ri: RosterImport) -> None:
     """Reverse an applied import, while nothing else has changed its records since.
 
     Records it created are archived (not deleted: the log points at them); the values it
@@ -45,7 +48,8 @@ def undo(*, actor, ri: RosterImport) -> None:
         )
     touched |= {e.worker_id for e in effects if e.worker.version != e.version_after}
     if touched:
-        names = ModelWorker.objects.filter(pk__in=list(touched)[:5]).values_list("name", flat=True)
+        first = [pk for pk in touched if pk is not None][:5]
+        names = ModelWorker.objects.filter(pk__in=first).values_list("name", flat=True)
         raise DomainError(
             _("%(n)s of its records were changed after the import (%(names)s…); undo would overwrite that work.")
             % {"n": len(touched), "names": "、".join(names)},
@@ -62,6 +66,7 @@ def undo(*, actor, ri: RosterImport) -> None:
     workers = []
     for e in effects:
         w = e.worker
+        changes: dict[str, Any]
         if e.created:
             w.archived_at, w.archive_reason = now, reason
             changes = {"archived_at": [None, now.isoformat()]}
@@ -81,7 +86,7 @@ def undo(*, actor, ri: RosterImport) -> None:
                     w.archived_at, w.archive_reason = now, reason
                     changes[key] = [None, now.isoformat()]
                 else:
-                    field = ModelWorker._meta.get_field(key)
+                    field: Any = ModelWorker._meta.get_field(key)
                     old = field.to_python(value) if value not in (None, "") else (None if field.null else "")
                     changes[key] = [plain(getattr(w, key)), value]
                     setattr(w, key, old)
@@ -99,7 +104,7 @@ def undo(*, actor, ri: RosterImport) -> None:
     refresh_levels(workers)
     AuditEntry.objects.bulk_create(entries, batch_size=2000)
     ri.status = ImportStatus.UNDONE
-    ri.undone_at, ri.undone_by = now, actor
+    ri.undone_at, ri.undone_by = now, user_of(actor)
     ri.save(update_fields=["status", "undone_at", "undone_by"])
     record(
         actor=actor,

@@ -14,6 +14,7 @@ from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.models import Organisation
+from gongjiang.accounts.permissions import Actor, user_of
 from gongjiang.core import bulk
 from gongjiang.core.sheets import reader
 from gongjiang.rosters import planner
@@ -29,7 +30,9 @@ ALLOWED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
 
 @transaction.atomic
-def upload(*, actor, name: str, data: bytes, default_union: Organisation | None, via: str = "web") -> RosterImport:
+def upload(
+    *, actor: Actor, name: str, data: bytes, default_union: Organisation | None, via: str = "web"
+) -> RosterImport:
     """Keep the file with who brought it; checks that need no parsing happen here, at once."""
     require_import(actor)
     if not name.lower().endswith(ALLOWED_SUFFIXES):
@@ -41,11 +44,11 @@ def upload(*, actor, name: str, data: bytes, default_union: Organisation | None,
         raise ValidationError({"file": [str(e)]}) from None
     if actor is not None and default_union is not None and not permissions.may_use_union(actor, default_union):
         raise ValidationError({"default_union": [_("You may only import into your own union.")]})
-    if actor is not None and default_union is None and permissions.union_scope(actor) is not None:
-        scope = permissions.union_scope(actor)
+    scope = permissions.union_scope(actor) if actor is not None else None
+    if default_union is None and scope is not None:
         default_union = Organisation.objects.filter(pk__in=scope, kind="grassroots").first()
     ri = RosterImport(
-        created_by=actor,
+        created_by=user_of(actor),
         original_name=name[:255],
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
@@ -110,7 +113,7 @@ def parse(ri: RosterImport, *, progress: Callable[[int, int], None] | None = Non
     return ri
 
 
-def _row_limit(actor) -> int | None:
+def _row_limit(actor: Actor | None) -> int | None:
     """The most data rows a user's upload may have: a limit for scoped users only."""
     from django.conf import settings
 
