@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, TypeAlias
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from gongjiang.accounts import reach
 from gongjiang.accounts.enums import Role
+from gongjiang.accounts.models import Organisation
 
 if TYPE_CHECKING:
     from gongjiang.accounts.models import User
@@ -187,17 +189,15 @@ def union_scope(user) -> list[int] | None:
     if has_perm(user, Perm.VIEW_ALL_RECORDS):
         return None
     if user.role == Role.UNION_STAFF:
-        cached = getattr(user, "_union_scope", None)
+        cached = getattr(user, "cached_union_scope", None)  # once per request's user
         if cached is None:
-            from gongjiang.accounts.models import Organisation
-
             org = user.organisation
             cached = (
                 list(Organisation.objects.filter(path__startswith=org.path).values_list("pk", flat=True))
                 if org.path
                 else [org.pk]
             )
-            user._union_scope = cached
+            user.cached_union_scope = cached
         return cached
     return []
 
@@ -205,8 +205,6 @@ def union_scope(user) -> list[int] | None:
 def led_unit_member_ids(user):
     """A leader's reach in the archive: the model workers on their units' teams (a queryset of
     ids, for a subquery). ``platform`` provides it (``accounts.reach``)."""
-    from gongjiang.accounts import reach
-
     return reach.team_member_ids(user)
 
 

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from gongjiang.accounts import permissions
 from gongjiang.accounts.enums import AuditAction, Role
@@ -220,8 +220,6 @@ def likely_duplicates(user, limit: int = 200) -> list[tuple[ModelWorker, ModelWo
     """Pairs of live records with the same name and date of birth (the same ID number cannot
     occur twice among verified records: the database refuses it; a union's submission of a
     number already held waits on the 待核实 page)."""
-    from django.db.models import Count
-
     people = visible_model_workers(user)
     keys = list(people.values("name", "birth_date").annotate(n=Count("id")).filter(n__gt=1).order_by("name")[:limit])
     cond = Q()

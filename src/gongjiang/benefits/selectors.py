@@ -15,12 +15,11 @@ from gongjiang.benefits.models import (
     LedgerEntry,
     Scheme,
 )
+from gongjiang.benefits.reports import person_owed
 
 
 def person_treatment(worker: ModelWorker, today: dt.date | None = None) -> list[dict]:
     """For the profile: each scheme the person is or was entitled to, now and in total."""
-    from gongjiang.benefits.reports import person_owed
-
     today = today or timezone.localdate()
     facts = entitlement.load_facts([worker.pk]).get(worker.pk)
     # The person's ledger and pending lines, read once for every scheme.

@@ -364,7 +364,7 @@ def _comparable(value):
 # --- Matching with the archive and deciding ---------------------------------------------------
 
 
-def _chunks(items: list, size: int = CHUNK):
+def chunks(items: list, size: int = CHUNK):
     for i in range(0, len(items), size):
         yield items[i : i + size]
 
@@ -459,7 +459,7 @@ def _match(people: list[Person], actor) -> Match:
     base = visible.select_related("employer", "union")
     by_id: dict[str, ModelWorker] = {}
     hidden: dict[str, list[int]] = defaultdict(list)
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         found = {w.id_number: w for w in base.filter(id_number__in=chunk).order_by("pk")}
         by_id.update(found)
         missing = [n for n in chunk if n not in found]
@@ -468,10 +468,10 @@ def _match(people: list[Person], actor) -> Match:
             for number, pk in held.order_by("pk").values_list("id_number", "pk"):
                 hidden[number].append(pk)
     by_pk: dict[int, ModelWorker] = {}
-    for chunk in _chunks(pks):
+    for chunk in chunks(pks):
         by_pk.update({w.pk: w for w in base.filter(pk__in=chunk)})
     by_name_birth: dict[tuple, list[ModelWorker]] = defaultdict(list)
-    for chunk in _chunks(nbs, 400):
+    for chunk in chunks(nbs, 400):
         cond = Q()
         for name, birth in chunk:
             cond |= Q(name=name, birth_date=birth)
@@ -483,7 +483,7 @@ def _match(people: list[Person], actor) -> Match:
 def _honours_of(worker_ids: list[int]) -> dict[int, dict[tuple, bool]]:
     """Each record's honours as (year, level, kind) → whether one of that key is revoked."""
     out: dict[int, dict[tuple, bool]] = defaultdict(dict)
-    for chunk in _chunks(worker_ids):
+    for chunk in chunks(worker_ids):
         for wid, year, level, kind, revoked_on in Honour.objects.filter(
             model_worker_id__in=chunk, voided_at__isnull=True
         ).values_list("model_worker_id", "year", "level", "kind", "revoked_on"):
@@ -770,11 +770,11 @@ def employer_ids(names: set[str], union_of: dict[str, Organisation | None]) -> d
     """Employers by name, creating the missing ones in one statement."""
     names = {n for n in names if n}
     found: dict[str, int] = {}
-    for chunk in _chunks(sorted(names)):
+    for chunk in chunks(sorted(names)):
         found.update(dict(Employer.objects.filter(name__in=chunk).values_list("name", "pk")))
     missing = [Employer(name=n, union=union_of.get(n)) for n in sorted(names - found.keys())]
     if missing:
         Employer.objects.bulk_create(missing, ignore_conflicts=True)
-        for chunk in _chunks([e.name for e in missing]):
+        for chunk in chunks([e.name for e in missing]):
             found.update(dict(Employer.objects.filter(name__in=chunk).values_list("name", "pk")))
     return found

@@ -9,6 +9,7 @@ from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.permissions import Actor
+from gongjiang.archive import exports, selectors
 
 
 def export_roster(
@@ -18,8 +19,6 @@ def export_roster(
 
     Masked unless ``unmasked`` is asked for and the role may export personal data in clear.
     """
-    from gongjiang.archive import exports, selectors
-
     if not permissions.has_perm(actor, permissions.Perm.EXPORT):
         raise PermissionDenied(_("You may not export lists."))
     if unmasked and not permissions.has_perm(actor, permissions.Perm.EXPORT_UNMASKED):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import diff, record, snapshot
 from gongjiang.accounts.enums import AuditAction
+from gongjiang.accounts.models import User
 from gongjiang.accounts.permissions import Actor
 from gongjiang.archive.enums import Level
 from gongjiang.archive.fields import FILLABLE_FIELDS, PERSON_FIELDS
@@ -50,8 +51,6 @@ def merge_records(*, actor: Actor, keep: ModelWorker, other: ModelWorker) -> Mod
     FamilyMember.objects.filter(model_worker=other).update(model_worker=keep)
     if not HardshipFile.objects.filter(model_worker=keep).exists():
         HardshipFile.objects.filter(model_worker=other).update(model_worker=keep)
-    from gongjiang.accounts.models import User
-
     if not User.objects.filter(model_worker=keep).exists():
         User.objects.filter(model_worker=other).update(model_worker=keep)
     # Treatment, the 三创 platform, … move their own references (or refuse the merge).

@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import diff, record, security_event, snapshot
@@ -247,9 +249,6 @@ PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "BMP", "GIF"}
 def set_photo(*, actor: Actor, worker: ModelWorker, upload) -> ModelWorker:
     """Store a photo re-encoded as a small JPEG: no metadata (EXIF location) and no payload
     other than pixels survives."""
-    from django.conf import settings
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     require_edit(actor, worker)
     if upload.size > settings.GONGJIANG["PHOTO_MAX_BYTES"]:
         raise ValidationError({"photo": [_("The photo is larger than 4 MB.")]})

@@ -22,6 +22,7 @@ from gongjiang.benefits.models import (
     LeftOut,
     Scheme,
 )
+from gongjiang.benefits.reports import on_time_report
 from gongjiang.benefits.services.batches import refresh_totals
 from gongjiang.benefits.services.cover import within_due
 from gongjiang.benefits.services.lines import LINE_COLUMNS, pending_line
@@ -67,8 +68,6 @@ def generate_arrears(
     ``None`` when nothing is owed; a DomainError naming them when the only people owed have no
     bank account (a batch that is made lists them among the people left out)."""
     require(actor, Perm.PREPARE_BATCHES)
-    from gongjiang.benefits.reports import on_time_report
-
     with transaction.atomic():
         scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)  # one line-making run at a time
         until = arrears_until(scheme, today)

@@ -13,6 +13,7 @@ from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.permissions import Actor, require, user_of
+from gongjiang.benefits import bankfile
 from gongjiang.benefits.enums import BatchState, LedgerKind, LineState
 from gongjiang.benefits.models import (
     Batch,
@@ -51,8 +52,6 @@ def record_return_file(*, actor: Actor, batch: Batch, data: bytes, name: str) ->
     """The bank's return file, read only once the actor may record payments: a file from
     someone who may not is refused unread (the spreadsheet reader is the exposed part).
     Reading happens outside the batch's lock; ``record_results`` checks the rest."""
-    from gongjiang.benefits import bankfile
-
     require(actor, Perm.PREPARE_BATCHES)
     return record_results(actor=actor, batch=batch, results=bankfile.parse_return(batch, data, name))
 

@@ -269,7 +269,7 @@ def refresh_levels(workers: list[ModelWorker]) -> None:
     if not workers:
         return
     by_worker: dict[int, list] = {w.pk: [] for w in workers}
-    for chunk in planner._chunks(list(by_worker)):
+    for chunk in planner.chunks(list(by_worker)):
         for wid, kind, level, revoked_on, voided_at in Honour.objects.filter(model_worker_id__in=chunk).values_list(
             "model_worker_id", "kind", "level", "revoked_on", "voided_at"
         ):

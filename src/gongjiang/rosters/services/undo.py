@@ -14,6 +14,7 @@ from gongjiang.accounts.models import AuditEntry
 from gongjiang.accounts.permissions import Actor, user_of
 from gongjiang.archive.fields import ROSTER_UPDATE_FIELDS
 from gongjiang.archive.models import Honour, ModelWorker
+from gongjiang.archive.services import employer_named
 from gongjiang.core.errors import DomainError
 from gongjiang.core.pinyin import name_keys
 from gongjiang.rosters import planner
@@ -40,7 +41,7 @@ def undo(*, actor: Actor, ri: RosterImport) -> None:
     effects = list(ImportedRecord.objects.filter(roster_import=ri).select_related("worker"))
     ids = [e.worker_id for e in effects]
     touched = set()
-    for chunk in planner._chunks(ids):
+    for chunk in planner.chunks(ids):
         touched |= set(
             AuditEntry.objects.filter(model_worker_id__in=chunk, at__gt=ri.applied_at)
             .exclude(detail__import=ri.pk)
@@ -58,7 +59,7 @@ def undo(*, actor: Actor, ri: RosterImport) -> None:
     now = timezone.now()
     reason = _("Undo of import #%(n)s") % {"n": ri.pk}
     honour_ids = [h for e in effects for h in e.honours]
-    for chunk in planner._chunks(honour_ids):
+    for chunk in planner.chunks(honour_ids):
         for h in Honour.objects.filter(pk__in=chunk, voided_at__isnull=True):
             h.voided_at, h.void_reason = now, reason
             h.save(update_fields=["voided_at", "void_reason", "updated_at"])
@@ -74,8 +75,6 @@ def undo(*, actor: Actor, ri: RosterImport) -> None:
             changes = {}
             for key, value in e.before.items():
                 if key == "employer":
-                    from gongjiang.archive.services import employer_named
-
                     employer = employer_named(value) if value else None
                     changes[key] = [w.employer.name if w.employer else "", value]
                     w.employer = employer

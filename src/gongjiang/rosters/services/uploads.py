@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -115,8 +116,6 @@ def parse(ri: RosterImport, *, progress: Callable[[int, int], None] | None = Non
 
 def _row_limit(actor: Actor | None) -> int | None:
     """The most data rows a user's upload may have: a limit for scoped users only."""
-    from django.conf import settings
-
     if actor is None or permissions.union_scope(actor) is None:
         return None
     return settings.GONGJIANG["ROSTER_SCOPED_MAX_ROWS"]
