@@ -82,7 +82,7 @@ class Progress:
 # --- The lease ---------------------------------------------------------------------------------
 
 
-def _started(pid: int) -> str:
+def process_started(pid: int) -> str:
     """The process's start time in clock ticks since boot (Linux), so a reused pid is not it."""
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
@@ -93,7 +93,7 @@ def _started(pid: int) -> str:
 
 def this_process() -> str:
     pid = os.getpid()
-    return f"{socket.gethostname()}:{pid}:{_started(pid)}"
+    return f"{socket.gethostname()}:{pid}:{process_started(pid)}"
 
 
 def process_alive(worker: str) -> bool | None:
@@ -104,7 +104,7 @@ def process_alive(worker: str) -> bool | None:
     if not pid.isdigit() or host != socket.gethostname():
         return None
     if started and os.path.isdir("/proc"):
-        return _started(int(pid)) == started
+        return process_started(int(pid)) == started
     try:
         os.kill(int(pid), 0)
     except ProcessLookupError:
