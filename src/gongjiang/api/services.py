@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.api.models import ApiToken
@@ -72,7 +73,6 @@ def create_token(*, actor, name: str, expires_on: dt.date | None = None) -> tupl
 @transaction.atomic
 def revoke_token(*, actor, token: ApiToken) -> ApiToken:
     """A user revokes their own tokens; the federation admin anyone's (a leaver's, say)."""
-    from gongjiang.accounts import permissions
 
     if token.user_id != actor.pk and not permissions.has_perm(actor, permissions.Perm.MANAGE_USERS):
         raise PermissionDenied(_("You may not revoke this token."))

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks_db.models import DBTaskResult
 
 from gongjiang.core import context
 from gongjiang.core.errors import DomainError
@@ -194,7 +195,6 @@ def _lost(job: Job, now: dt.datetime) -> bool:
 def _claimed_but_not_started(now: dt.datetime) -> list[str]:
     """Jobs still waiting whose task a worker took and never began (the worker died between),
     or that were never handed to the queue (the process died right after the commit)."""
-    from django_tasks_db.models import DBTaskResult
 
     cutoff = now - dt.timedelta(seconds=settings.GONGJIANG["JOB_LEASE_SECONDS"])
     never = list(
@@ -230,8 +230,6 @@ def interrupt(job: Job, *, now: dt.datetime | None = None, stalled: bool = False
         if kind and kind.on_interrupt:
             kind.on_interrupt(job)
         if job.task_id:
-            from django_tasks_db.models import DBTaskResult
-
             DBTaskResult.objects.filter(pk=job.task_id, status="RUNNING").update(
                 status="FAILED",
                 finished_at=now,
