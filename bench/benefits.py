@@ -17,6 +17,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+import psycopg
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongjiang.settings")
@@ -89,7 +91,6 @@ def vacuum(table: str = "") -> None:
 
     if connection.vendor != "postgresql":
         return
-    import psycopg
 
     params = connection.get_connection_params()
     params.pop("cursor_factory", None)

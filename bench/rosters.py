@@ -11,12 +11,16 @@ one JSON object: {"seconds": …, "peak_mb": …, …}.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import random
 import resource
 import sys
 import time
 from pathlib import Path
+
+import xlsxwriter
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -29,10 +33,6 @@ def peak_mb() -> float:
 
 def make_roster(rows: int, path: str) -> None:
     """A realistic roster: title row, header, people with one to three honours, one row each."""
-    import datetime as dt
-    import random
-
-    import xlsxwriter
 
     from gongjiang.accounts.demo import UNIONS
     from gongjiang.core import idcard

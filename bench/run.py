@@ -18,6 +18,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "bench"
 PG_BASE = os.environ.get("BENCH_PG_URL", "postgres://gongjiang:gongjiang@127.0.0.1:5432/")
@@ -53,7 +55,6 @@ def fresh_database(db: str, size: int) -> None:
             if path.exists():
                 path.unlink()
         return
-    import psycopg
 
     with psycopg.connect(f"{PG_BASE}postgres", autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS gongjiang_bench_{size}")

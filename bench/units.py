@@ -21,6 +21,8 @@ import time
 from io import StringIO
 from pathlib import Path
 
+import psycopg
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongjiang.settings")
@@ -224,8 +226,6 @@ def main() -> None:
     rng = random.Random(11)
     built = build(n_units, n_achievements, rng)
     if connection.vendor == "postgresql":
-        import psycopg
-
         params = connection.get_connection_params()
         params.pop("cursor_factory", None)
         params.pop("context", None)

@@ -5,9 +5,11 @@ import os
 import pytest
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.db.backends.base.operations import BaseDatabaseOperations
 
 from gongjiang.accounts.enums import OrganisationKind, Role
 from gongjiang.accounts.models import SecurityPolicy
+from gongjiang.core import append_only
 from tests.factories import ModelWorkerFactory, OrganisationFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -51,9 +53,6 @@ def _flush_past_the_append_only_guards():
     append-only guards refuse. The test runner is the database's owner: it lifts the guards
     inside the flush's own transaction and puts them back before it commits. Nothing in the
     application can do this (``core.append_only``)."""
-    from django.db.backends.base.operations import BaseDatabaseOperations
-
-    from gongjiang.core import append_only
 
     original = BaseDatabaseOperations.execute_sql_flush
 

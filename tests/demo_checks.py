@@ -9,8 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from gongjiang.archive.enums import MODEL_WORKER_KINDS, HonourKind, Level, Status
+from gongjiang.archive.models import Honour, ModelWorker
+from gongjiang.benefits import entitlement
+from gongjiang.benefits.enums import SchemeKind
+from gongjiang.benefits.models import LedgerEntry, Scheme
 from gongjiang.demo.data import (
     LEVEL_WORDS,
     TITLES,
@@ -21,6 +26,36 @@ from gongjiang.demo.data import (
     retirement_date,
     retirement_rule,
     round_date,
+)
+from gongjiang.demo.platform_data import AWARDS, START
+from gongjiang.platform import evaluation
+from gongjiang.platform.enums import (
+    AchievementKind,
+    CaseKind,
+    CaseState,
+    EventKind,
+    InspectionState,
+    MentorshipState,
+    PlanState,
+    ProjectStatus,
+    RoundState,
+    Tier,
+    UnitStatus,
+)
+from gongjiang.platform.models import (
+    Achievement,
+    Case,
+    Disbursement,
+    Evaluation,
+    EvaluationRound,
+    FundingPlan,
+    Inspection,
+    Mentorship,
+    PlatformPolicy,
+    TierSpan,
+    Unit,
+    UnitEvent,
+    UnitHave,
 )
 
 
@@ -181,7 +216,6 @@ def medal(kind: str) -> bool:
 
 def from_database() -> tuple[list[Person], list[Title]]:
     """The loaded archive as rows for the checks."""
-    from gongjiang.archive.models import Honour, ModelWorker
 
     people = [
         Person(
@@ -212,8 +246,6 @@ def from_database() -> tuple[list[Person], list[Title]]:
 
 def plaques_as_planned(today: dt.date) -> list[str]:
     """The plaques first awarded each year are the story's, from 2014 to today."""
-    from gongjiang.demo.platform_data import AWARDS
-    from gongjiang.platform.models import TierSpan
 
     first: dict[int, dt.date] = {}
     for unit_id, day in TierSpan.objects.order_by("starts_on").values_list("unit_id", "starts_on"):
@@ -227,8 +259,6 @@ def units_fit_people_and_trades() -> list[str]:
     """A unit works in its employer's trade, in its union; its leader from the archive worked
     there, was 25 or older when it was founded and still works; a studio's leader held a
     municipal or higher title when the studio got its plaque."""
-    from gongjiang.platform.enums import Tier, UnitStatus
-    from gongjiang.platform.models import TierSpan, Unit
 
     wrong = []
     for unit in Unit.objects.select_related("leader", "employer").exclude(status=UnitStatus.APPLYING):
@@ -255,8 +285,6 @@ def units_fit_people_and_trades() -> list[str]:
 def six_haves_before_plaques() -> list[str]:
     """Every unit that was given a plaque has the six haves met, each saying how — but a removed
     unit, whose results were found wanting."""
-    from gongjiang.platform.enums import EventKind, UnitStatus
-    from gongjiang.platform.models import UnitEvent, UnitHave
 
     awarded = set(UnitEvent.objects.filter(kind=EventKind.AWARDED).values_list("unit_id", flat=True))
     wrong = []
@@ -270,9 +298,6 @@ def rounds_and_plans_every_year(today: dt.date) -> list[str]:
     """Each year from 2014 has its round — of every unit holding a plaque when it opened, closed
     with a result for each, this year's still open — and its funding plan, adding up to the
     budget, approved and paid in full by January (this year's a draft until its round closes)."""
-    from gongjiang.demo.platform_data import START
-    from gongjiang.platform.enums import PlanState, RoundState
-    from gongjiang.platform.models import Disbursement, EvaluationRound, FundingPlan, TierSpan
 
     years = list(range(START, today.year + 1))
     rounds = {r.year: r for r in EvaluationRound.objects.all()}
@@ -306,9 +331,6 @@ def standing_follows_evaluations(today: dt.date) -> list[str]:
     unit has its decision and no plaque; a star post's stars are those its last round gave; a
     grade is the one its score earns; every 不合格 was followed, within the deadline, by its
     being put right or its plaque removed; no candidate is left undecided."""
-    from gongjiang.platform import evaluation
-    from gongjiang.platform.enums import CaseKind, CaseState, EventKind, RoundState, Tier, UnitStatus
-    from gongjiang.platform.models import Case, Evaluation, PlatformPolicy, Unit, UnitEvent
 
     policy = PlatformPolicy.current()
     wrong = []
@@ -359,8 +381,6 @@ def standing_follows_evaluations(today: dt.date) -> list[str]:
 def mentorships_end_with_an_outcome(today: dt.date) -> list[str]:
     """An agreement whose term has passed is completed or ended, with the day of its outcome
     (within the term) and, when completed, what the apprentice reached."""
-    from gongjiang.platform.enums import MentorshipState
-    from gongjiang.platform.models import Mentorship
 
     wrong = []
     for m in Mentorship.objects.all():
@@ -382,8 +402,6 @@ def results_fit_their_units(today: dt.date) -> list[str]:
     """A result falls in a year its studio or star post held its plaque; an award's or honour's
     title says its level (an enterprise's names the employer); no project older than last year
     is still ongoing."""
-    from gongjiang.platform.enums import AchievementKind, ProjectStatus, Tier
-    from gongjiang.platform.models import Achievement, TierSpan
 
     spans = defaultdict(list)
     for s in TierSpan.objects.exclude(tier=Tier.STANDARD_BEARER):
@@ -403,8 +421,6 @@ def results_fit_their_units(today: dt.date) -> list[str]:
 
 
 def inspections_put_right_in_time(today: dt.date) -> list[str]:
-    from gongjiang.platform.enums import InspectionState
-    from gongjiang.platform.models import Inspection
 
     return [
         f"{i.unit_id} {i.inspected_on}: {i.state}, deadline {i.deadline}, closed {i.closed_on}"
@@ -418,11 +434,6 @@ def payments_are_owed(today: dt.date) -> list[str]:
     """Every honour allowance paid is owed by the entitlement rules, to the person and for the
     month: never more than due, and in full from March (January and February were paid before
     this year's standard was raised back to January); nothing paid for a month after death."""
-    from decimal import Decimal
-
-    from gongjiang.benefits import entitlement
-    from gongjiang.benefits.enums import SchemeKind
-    from gongjiang.benefits.models import LedgerEntry, Scheme
 
     allowance = Scheme.objects.get(kind=SchemeKind.HONOUR_ALLOWANCE)
     rules = entitlement.rules_of(allowance)

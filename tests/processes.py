@@ -12,11 +12,16 @@ Nothing else of the code is changed.
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import django
+from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,7 +75,6 @@ def wait_for(condition, timeout: float, what: str, log: Path | None = None, proc
 
 
 def _pause_after(target: str, marker: str) -> None:
-    import importlib
 
     module_name, name = target.split(":")
     module = importlib.import_module(module_name)
@@ -86,7 +90,6 @@ def _pause_after(target: str, marker: str) -> None:
 
 
 def main(argv: list[str]) -> None:
-    import django
 
     mode, rest = argv[0], argv[1:]
     options: dict[str, str] = {}
@@ -97,15 +100,12 @@ def main(argv: list[str]) -> None:
     if "pause-after" in options:
         _pause_after(options["pause-after"], options["marker"])
     if mode == "worker":
-        from django.core.management import call_command
-
         call_command("worker", *rest)
     elif mode == "generate":
-        import datetime as dt
-
-        from gongjiang.accounts.models import User
-        from gongjiang.benefits import services
-        from gongjiang.benefits.models import Scheme
+        # Inside: a child process imports the app only after django.setup() (and after --pause-after patched it).
+        from gongjiang.accounts.models import User  # noqa: PLC0415
+        from gongjiang.benefits import services  # noqa: PLC0415
+        from gongjiang.benefits.models import Scheme  # noqa: PLC0415
 
         services.generate_batch(
             actor=User.objects.get(pk=options["user"]),

@@ -13,6 +13,9 @@ from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urldefrag, urljoin, urlparse
 
+from django.contrib.messages import get_messages
+from django.db import transaction
+
 # Files, not pages: a crawler of pages skips them (they have their own tests), as it skips
 # logging out and switching language.
 SKIP = re.compile(
@@ -157,8 +160,6 @@ NO_PRESS = re.compile(r"/(logout|large-text|i18n)/")
 def press(client, page_path: str, form: dict) -> tuple[str, int, str]:
     """Press a form's button as the page filled it in, and undo whatever it did. Returns the
     action, the status and — when the user was refused for who they are — the refusal."""
-    from django.contrib.messages import get_messages
-    from django.db import transaction
 
     action = urlparse(urljoin("http://testserver" + page_path, form["action"] or page_path)).path
     data: dict[str, list[str]] = {}

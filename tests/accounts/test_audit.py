@@ -1,10 +1,19 @@
+import datetime as dt
+import io
+from decimal import Decimal
+
+import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.models import AuditEntry
+from gongjiang.archive import services
+from gongjiang.archive.enums import HardshipCategory, Relation
+from tests.factories import ModelWorkerFactory
 
 
 @pytest.fixture
@@ -56,9 +65,6 @@ def test_the_log_filters_by_user_and_action(client_for, auditor_user, staff_user
 
 
 def test_the_auditor_exports_the_filtered_log_and_the_export_is_logged(client_for, auditor_user, staff_user, entry):
-    import io
-
-    import openpyxl
 
     response = client_for(auditor_user).get("/accounts/audit/export/?user=staff")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
@@ -70,7 +76,6 @@ def test_the_auditor_exports_the_filtered_log_and_the_export_is_logged(client_fo
 
 
 def test_the_demo_load_is_on_record(db):
-    from django.core.management import call_command
 
     call_command("demo", size=50, stdout=open("/dev/null", "w"))  # noqa: SIM115
     entry = AuditEntry.objects.get(object_type="archive.modelworker", action=AuditAction.CREATE)
@@ -80,12 +85,6 @@ def test_the_demo_load_is_on_record(db):
 def test_private_matters_enter_the_log_redacted_and_numbers_masked(staff_user, union_a):
     """Issue 10, item 12: the address, a family member's illness and income, the hardship
     file's health, incomes and needs are not kept in clear; ID numbers and phones are masked."""
-    import datetime as dt
-    from decimal import Decimal
-
-    from gongjiang.archive import services
-    from gongjiang.archive.enums import HardshipCategory, Relation
-    from tests.factories import ModelWorkerFactory
 
     worker = ModelWorkerFactory(union=union_a, address="", phone="")
     services.update_model_worker(

@@ -1,11 +1,14 @@
 import time
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from gongjiang.accounts.enums import AuditAction, Role
 from gongjiang.accounts.models import AuditEntry
-from tests.factories import PASSWORD
+from gongjiang.archive.enums import Level
+from tests.factories import PASSWORD, ModelWorkerFactory
+from tests.platform.test_pages import established
 
 LOGIN = "/accounts/login/"
 
@@ -98,7 +101,6 @@ def test_many_user_names_from_one_address_are_stopped(client, staff, settings):
 
 
 def test_the_address_may_try_again_when_its_window_has_passed(client, staff, settings):
-    from django.core.cache import cache
 
     settings.LOGIN_ADDRESS_LIMIT = 3
     for _ in range(3):
@@ -220,9 +222,6 @@ def test_each_role_lands_on_its_start_page_after_login(client, make_user, policy
 def test_a_studio_leader_lands_on_their_unit_and_without_one_on_their_record(
     client, make_user, staff_user, policy, union_a
 ):
-    from gongjiang.archive.enums import Level
-    from tests.factories import ModelWorkerFactory
-    from tests.platform.test_pages import established
 
     record = ModelWorkerFactory(union=union_a, with_level=Level.MUNICIPAL)
     leader = make_user(Role.STUDIO_LEADER, username="lingtou", model_worker=record)

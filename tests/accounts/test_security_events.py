@@ -12,12 +12,15 @@ from django.utils import timezone
 from gongjiang.accounts import audit
 from gongjiang.accounts.enums import AuditAction, SecurityEventKind
 from gongjiang.accounts.models import AuditEntry
+from gongjiang.api.models import ApiToken
 from gongjiang.archive import services as archive_services
 from gongjiang.archive.enums import Level
+from gongjiang.archive.selectors import history_for
 from gongjiang.benefits import services as benefit_services
 from tests.api.conftest import ApiClient, token_for
 from tests.benefits.conftest import allowance_scheme, retiree
 from tests.factories import ModelWorkerFactory
+from tests.rosters.conftest import Importer, idn, xlsx
 
 
 def reads():
@@ -48,8 +51,6 @@ def test_each_api_read_of_personal_data_is_one_entry_naming_the_filter_and_the_r
         ("benefits.ledgerentry", None, 0, "", "api"),
     ]
     # The token is named in each; the person's own history (the profile) lists changes only.
-    from gongjiang.api.models import ApiToken
-    from gongjiang.archive.selectors import history_for
 
     token = ApiToken.objects.get(user=staff_user)
     assert set(AuditEntry.objects.filter(action=AuditAction.READ).values_list("detail__token", flat=True)) == {token.pk}
@@ -63,7 +64,6 @@ def test_the_pages_log_their_reads_too(client_for, staff_user, union_a):
     client.get(reverse("archive:list") + "?q=张")
     client.get(reverse("archive:detail", args=[worker.pk]))
     client.get(reverse("benefits:person", args=[worker.pk]))
-    from tests.rosters.conftest import Importer, idn, xlsx
 
     ri = Importer(staff_user, union_a).preview(xlsx([["姓名", "身份证号"], ["钱一", idn((1960, 1, 1))]]))
     client.get(f"/rosters/{ri.pk}/?show=new")

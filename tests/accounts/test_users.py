@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from gongjiang.accounts.enums import AuditAction, Role
-from gongjiang.accounts.models import AuditEntry, User
+from gongjiang.accounts.models import AuditEntry, Organisation, User
 from tests.factories import ModelWorkerFactory
 
 
@@ -83,7 +83,6 @@ def test_organisations_form_a_tree_and_are_closed_not_deleted(client_for, admin_
         },
     )
     assert response.status_code == 302
-    from gongjiang.accounts.models import Organisation
 
     org = Organisation.objects.get(code="LX-099")
     assert org.path == f"{federation.path}{org.pk}/"

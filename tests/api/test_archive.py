@@ -3,23 +3,37 @@ anonymous → 401, wrong role or another organisation → 403/404, the right rol
 result; errors in one shape; tokens, limits and the audit trail."""
 
 import datetime as dt
+import inspect
 import io
 
 import openpyxl
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from ninja import Schema
 
 from gongjiang.accounts.enums import AuditAction, Role
 from gongjiang.accounts.models import AuditEntry
 from gongjiang.api import services as token_services
+from gongjiang.api.archive import schemas as archive
+from gongjiang.api.benefits import schemas as benefits
 from gongjiang.api.models import ApiToken
+from gongjiang.api.platform import running_schemas as platform_running
+from gongjiang.api.platform import schemas as platform
+from gongjiang.api.rosters import schemas as rosters
+from gongjiang.api.stats import schemas as stats
 from gongjiang.archive.enums import Level
 from gongjiang.archive.models import ModelWorker
+from gongjiang.core.models import Job
 from gongjiang.rosters.models import RosterImport
 from tests.api.conftest import ApiClient, token_for
-from tests.factories import ModelWorkerFactory
+from tests.factories import ModelWorkerFactory, OrganisationFactory
+from tests.rosters.conftest import Importer
+from tests.rosters.test_views import masking_roster
 
 
 @pytest.fixture
@@ -255,7 +269,6 @@ def test_a_roster_is_uploaded_previewed_confirmed_and_undone_through_the_api(
     client, staff_user, union_a, django_capture_on_commit_callbacks
 ):
     api = ApiClient(client, token_for(staff_user))
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -324,7 +337,6 @@ def test_the_token_page_shows_a_new_token_once_and_revokes(client, staff_user):
 
 @override_settings(GONGJIANG={**__import__("django.conf").conf.settings.GONGJIANG})
 def test_someone_elses_job_is_not_found(api_for, staff_user, admin_user):
-    from gongjiang.core.models import Job
 
     job = Job.objects.create(kind="export_roster", title="导出", created_by=admin_user)
     assert api_for(staff_user).get(f"/jobs/{job.pk}").status_code == 404
@@ -349,16 +361,6 @@ def test_an_unknown_api_path_answers_in_the_api_shape(api_for, staff_user):
 
 def test_every_schema_name_is_unique_across_routers():
     """django-ninja files schemas by class name: two classes of one name would share a schema."""
-    import inspect
-
-    from ninja import Schema
-
-    from gongjiang.api.archive import schemas as archive
-    from gongjiang.api.benefits import schemas as benefits
-    from gongjiang.api.platform import running_schemas as platform_running
-    from gongjiang.api.platform import schemas as platform
-    from gongjiang.api.rosters import schemas as rosters
-    from gongjiang.api.stats import schemas as stats
 
     seen: dict[str, str] = {}
     clashes = []
@@ -420,8 +422,6 @@ def test_the_token_page_is_offered_only_to_roles_that_connect_systems(client, ma
 
 
 def test_the_list_and_a_record_make_as_many_queries_for_one_person_as_for_twelve(api_for, staff_user, union_a):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     api = api_for(staff_user)
     api.get("/me")  # the token's first use is recorded (an UPDATE); later ones within a minute are not
@@ -439,8 +439,6 @@ def test_the_list_and_a_record_make_as_many_queries_for_one_person_as_for_twelve
 
 
 def test_the_roster_preview_masks_every_id_cell_and_phone_as_the_page_does(api_for, staff_user, union_a):
-    from tests.rosters.conftest import Importer
-    from tests.rosters.test_views import masking_roster
 
     data, masked, raw = masking_roster(union_a)
     ri = Importer(staff_user, union_a).preview(data)
@@ -451,9 +449,6 @@ def test_the_roster_preview_masks_every_id_cell_and_phone_as_the_page_does(api_f
 
 
 def test_a_roster_goes_only_into_an_active_grassroots_union(client, staff_user, federation, union_a):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from tests.factories import OrganisationFactory
 
     closed = OrganisationFactory(name="已撤并工会", code="LX-009", parent=federation, is_active=False)
     api = ApiClient(client, token_for(staff_user))

@@ -6,6 +6,8 @@ import io
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from gongjiang.accounts.enums import AuditAction, Role
 from gongjiang.accounts.models import AuditEntry
@@ -288,8 +290,6 @@ def test_accounts_holds_and_an_audited_reveal(api_for, staff_user, scheme, peopl
 
 
 def test_batch_lines_and_the_ledger_make_a_fixed_number_of_queries(api_for, staff_user, approver, scheme, union_a):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     api = api_for(staff_user)
     api.get("/me")  # the token's first use is recorded (an UPDATE); later ones within a minute are not

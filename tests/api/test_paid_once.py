@@ -13,7 +13,7 @@ from gongjiang.archive.models import HardshipFile
 from gongjiang.benefits import services
 from gongjiang.benefits.enums import LedgerKind, SchemeKind, SchemePeriod
 from gongjiang.benefits.models import Batch, LedgerEntry
-from tests.benefits.conftest import retiree
+from tests.benefits.conftest import allowance_scheme, retiree
 
 
 def hardship_scheme(actor):
@@ -99,7 +99,6 @@ def test_arrears_then_the_regular_batch_of_the_current_period_pay_each_person_pe
 
 
 def test_the_preparer_approving_after_someone_else_gets_403_not_409(api_for, staff_user, make_user, union_a):
-    from tests.benefits.conftest import allowance_scheme
 
     approver = make_user(Role.FEDERATION_STAFF, username="shenpi")
     scheme = allowance_scheme(staff_user)

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from gongjiang.accounts.enums import Role
 from gongjiang.api.platform import router
 from gongjiang.archive.enums import Level
-from gongjiang.platform.enums import CaseKind, Have, Tier
+from gongjiang.platform.enums import CaseKind, Have, Tier, UnitStatus
 from gongjiang.platform.models import Allocation, Case, Evaluation, Unit
 from tests.factories import ModelWorkerFactory
 from tests.platform.conftest import apply, established, points_for, run_round
@@ -803,8 +803,6 @@ def test_the_platform_statistics_at_the_end_of_a_past_year(api_for, staff_user, 
 
 
 def test_a_unit_whose_plaque_was_removed_has_no_certificate_to_print(api_for, client, staff_user, units):
-    from gongjiang.platform.enums import UnitStatus
-    from gongjiang.platform.models import Unit
 
     bearer = units["bearer"]
     api = api_for(staff_user)

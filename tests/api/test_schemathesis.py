@@ -15,6 +15,7 @@ import pytest
 import schemathesis
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
@@ -122,7 +123,6 @@ def keep_the_test_connection():
 
 
 def load_schema(token: str):
-    from django.core.wsgi import get_wsgi_application
 
     # The description itself needs a login or a token.
     return schemathesis.openapi.from_wsgi(

@@ -5,6 +5,7 @@ a write lock too long (both) — and any other failure is a JSON 500 with the tr
 import json
 import sqlite3
 
+import psycopg
 import pytest
 from django.db import close_old_connections, connection
 from django.test import Client
@@ -18,7 +19,6 @@ UNAVAILABLE = {"code": "unavailable", "message": "数据库暂时无法连接，
 
 def cut(conn) -> None:
     """End the server side of Django's connection, as a restart or a network cut would."""
-    import psycopg
 
     s = conn.settings_dict
     conn.ensure_connection()
@@ -72,8 +72,6 @@ class WriteLock:
             self.other.execute("BEGIN IMMEDIATE")
             wait = "PRAGMA busy_timeout = 50"
         else:
-            import psycopg
-
             self.other = psycopg.connect(
                 host=s["HOST"] or "127.0.0.1",
                 port=s["PORT"] or 5432,

@@ -3,6 +3,8 @@ import io
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from gongjiang.accounts.enums import AuditAction
@@ -10,7 +12,8 @@ from gongjiang.accounts.models import AuditEntry
 from gongjiang.archive import services
 from gongjiang.archive.enums import HonourKind, Level, Status
 from gongjiang.archive.models import Employer
-from tests.factories import ModelWorkerFactory
+from gongjiang.archive.selectors import search_plan
+from tests.factories import ModelWorkerFactory, UserFactory
 
 
 @pytest.fixture
@@ -96,8 +99,6 @@ def test_union_staff_cannot_widen_their_scope_with_a_filter(client_for, union_us
 
 
 def count_queries(client, url, django_assert_max_num_queries):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
@@ -116,8 +117,6 @@ def count_queries(client, url, django_assert_max_num_queries):
 def test_the_list_makes_the_same_number_of_queries_for_1_and_40_people(
     client_for, staff_user, union_a, url, django_assert_num_queries
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     client = client_for(staff_user)
     ModelWorkerFactory(name="张一", union=union_a, with_level=Level.NATIONAL)
@@ -136,8 +135,6 @@ def test_the_list_makes_the_same_number_of_queries_for_1_and_40_people(
 
 
 def test_the_profile_makes_a_fixed_number_of_queries(client_for, staff_user, union_a):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     client = client_for(staff_user)
     worker = ModelWorkerFactory(union=union_a, with_level=Level.MUNICIPAL)
@@ -258,7 +255,6 @@ def test_a_large_export_runs_in_the_background_with_progress(
     book = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert book.active.max_row == 6
     # Another user cannot fetch it.
-    from tests.factories import UserFactory
 
     other = UserFactory(role=staff_user.role, organisation=staff_user.organisation)
     client.force_login(other)
@@ -277,7 +273,6 @@ def test_a_large_export_runs_in_the_background_with_progress(
     ],
 )
 def test_each_kind_of_query_has_a_plan_an_index_can_serve(db, q, field, ordering):
-    from gongjiang.archive.selectors import search_plan
 
     plan = search_plan(q)
     assert plan.ordering == ordering
@@ -289,7 +284,6 @@ def test_each_kind_of_query_has_a_plan_an_index_can_serve(db, q, field, ordering
 
 
 def test_a_chinese_query_orders_by_name_unless_it_matches_an_employer(db):
-    from gongjiang.archive.selectors import search_plan
 
     assert search_plan("王").ordering == ["name", "id"]
     Employer.objects.create(name="王兴记餐饮有限公司")

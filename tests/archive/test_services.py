@@ -2,6 +2,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.db.models import ProtectedError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
@@ -80,7 +82,6 @@ def test_two_records_cannot_share_an_id_number(staff_user, union_a):
 
 
 def test_the_database_refuses_a_duplicate_id_number_too(union_a):
-    from django.db import IntegrityError
 
     first = ModelWorkerFactory(union=union_a)
     with pytest.raises(IntegrityError):
@@ -147,7 +148,6 @@ def test_archiving_keeps_the_record_and_can_be_undone(staff_user, union_a):
 
 
 def test_records_cannot_be_deleted_while_honours_point_at_them(union_a):
-    from django.db.models import ProtectedError
 
     worker = ModelWorkerFactory(union=union_a, with_level=Level.MUNICIPAL)
     with pytest.raises(ProtectedError):

@@ -5,6 +5,8 @@ cannot see is resolved there, and is a security event the admin sees."""
 import datetime as dt
 
 import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from gongjiang.accounts.enums import AuditAction, SecurityEventKind
@@ -17,6 +19,7 @@ from gongjiang.core.masking import mask_id_number
 from gongjiang.reports import stats
 from gongjiang.rosters.models import ImportRow
 from tests.api.conftest import ApiClient, token_for
+from tests.benefits.conftest import allowance_scheme
 from tests.factories import ModelWorkerFactory
 from tests.rosters.conftest import Importer, idn, xlsx
 
@@ -122,7 +125,6 @@ def test_a_unions_record_counts_nowhere_until_the_federation_confirms_it(staff_u
     for user in (union_user, staff_user):
         assert stats.dashboard(user).headline.municipal == 0
         assert stats.dashboard(user, as_of=dt.date(2020, 1, 1)).headline.municipal == 0
-    from tests.benefits.conftest import allowance_scheme
 
     scheme = allowance_scheme(staff_user)
     assert submitted.pk not in set(entitlement.candidates(scheme).values_list("pk", flat=True))
@@ -184,8 +186,6 @@ def test_the_federation_resolves_a_hidden_clash_by_merging_or_rejecting(
 
 
 def test_the_queue_makes_a_fixed_number_of_queries(client_for, staff_user, union_user, union_a, union_b):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     client = client_for(staff_user)
     client.get(reverse("archive:pending"))  # the session's first request loads what later ones reuse
@@ -233,7 +233,6 @@ def test_a_union_upload_over_the_row_limit_is_refused_with_a_reason(settings, un
 
 @pytest.mark.postgres
 def test_postgresql_allows_a_pending_duplicate_but_not_two_verified_records(union_a):
-    from django.db import IntegrityError, transaction
 
     held = ModelWorkerFactory(union=union_a)
     ModelWorkerFactory(union=union_a, id_number=held.id_number, verification=Verification.PENDING)

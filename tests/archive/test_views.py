@@ -1,8 +1,11 @@
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.models import AuditEntry
@@ -180,10 +183,6 @@ def test_union_staff_cannot_archive(client_for, union_user, mine):
 
 
 def test_uploading_a_photo_strips_it_to_a_jpeg(client_for, staff_user, mine):
-    import io
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image
 
     buf = io.BytesIO()
     Image.new("RGB", (1200, 1600), "red").save(buf, "PNG")

@@ -7,10 +7,12 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from gongjiang.accounts.enums import AuditAction, Role
 from gongjiang.accounts.models import AuditEntry
+from gongjiang.archive import services as archive_services
 from gongjiang.archive.enums import Level
+from gongjiang.archive.models import ModelWorker
 from gongjiang.benefits import services
-from gongjiang.benefits.enums import BatchKind, BatchState, LedgerKind, LineState
-from gongjiang.benefits.models import BatchLine, LedgerEntry, LeftOut
+from gongjiang.benefits.enums import BatchKind, BatchState, LedgerKind, LineState, SchemeKind, SchemePeriod
+from gongjiang.benefits.models import BatchLine, Item, LedgerEntry, LeftOut
 from gongjiang.benefits.reports import on_time_report
 from gongjiang.core.errors import DomainError
 from tests.benefits.conftest import allowance_scheme, retiree
@@ -194,7 +196,6 @@ def test_the_on_time_report_and_the_arrears_after_a_raise_back_dated_and_a_retir
 
 
 def test_a_death_entered_late_shows_the_payments_after_it_as_overpaid(scheme, people, staff_user, make_user):
-    from gongjiang.archive import services as archive_services
 
     approver = make_user(Role.FEDERATION_STAFF, username="shenpi")
     batch = services.generate_batch(actor=staff_user, scheme=scheme, period=NOV)
@@ -210,8 +211,6 @@ def test_a_death_entered_late_shows_the_payments_after_it_as_overpaid(scheme, pe
 
 
 def test_an_in_kind_distribution_takes_stock_and_records_who_received(staff_user, make_user, union_a):
-    from gongjiang.benefits.enums import SchemeKind, SchemePeriod
-    from gongjiang.benefits.models import Item
 
     approver = make_user(Role.FEDERATION_STAFF, username="shenpi")
     scheme = services.save_scheme(
@@ -322,8 +321,6 @@ def test_generating_again_keeps_a_removal_and_works_out_who_is_left_out_afresh(s
 
 
 def test_a_record_with_payments_cannot_be_merged_away_and_nothing_changes(scheme, people, staff_user, union_a):
-    from gongjiang.archive import services as archive_services
-    from gongjiang.archive.models import ModelWorker
 
     services.generate_batch(actor=staff_user, scheme=scheme, period=NOV)
     keep = ModelWorkerFactory(union=union_a, name="国一", id_number=None)

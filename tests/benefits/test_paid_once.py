@@ -8,9 +8,10 @@ import pytest
 from django.db.models import Sum
 
 from gongjiang.accounts.enums import Role
+from gongjiang.archive import services as archive_services
 from gongjiang.archive.enums import Level
 from gongjiang.benefits import services
-from gongjiang.benefits.enums import LedgerKind, LineState
+from gongjiang.benefits.enums import LedgerKind, LineState, SchemeKind, SchemePeriod
 from gongjiang.benefits.models import Batch, LedgerEntry, LeftOut
 from gongjiang.benefits.reports import report_span
 from gongjiang.core.errors import DomainError
@@ -145,7 +146,6 @@ def test_nothing_payable_makes_no_batch_and_names_the_people_without_an_account(
 
 
 def test_a_failure_is_not_carried_once_the_title_is_revoked_back_to_before_it(staff_user, make_user, union_a):
-    from gongjiang.archive import services as archive_services
 
     approver = make_user(Role.FEDERATION_STAFF, username="shenpi")
     scheme = allowance_scheme(staff_user, start=dt.date(2026, 1, 1))
@@ -179,7 +179,6 @@ def test_the_preparer_gets_403_even_after_someone_else_approved(staff_user, make
 
 
 def test_a_one_off_payment_whose_date_has_passed_can_be_paid_as_arrears_once(staff_user, union_a):
-    from gongjiang.benefits.enums import SchemeKind, SchemePeriod
 
     scheme = services.save_scheme(
         actor=staff_user,

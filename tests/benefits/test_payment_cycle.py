@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from gongjiang.accounts.enums import Role
+from gongjiang.archive import services as archive_services
 from gongjiang.archive.enums import HonourKind, Status
 from gongjiang.archive.models import Honour, ModelWorker
 from gongjiang.benefits import services
@@ -45,7 +46,6 @@ class PaymentCycle(TestCase):
     @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(people=st.lists(person, min_size=1, max_size=5), events=st.lists(event, min_size=6, max_size=6))
     def test_batches_then_arrears_leave_nothing_owed_and_nothing_paid_twice(self, people, events):
-        from gongjiang.archive import services as archive_services
 
         union = OrganisationFactory()
         staff = UserFactory(role=Role.FEDERATION_STAFF, organisation=union)

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect
 
 from gongjiang.accounts.enums import Role
@@ -84,7 +85,6 @@ def test_apply_review_award_evaluate_promote_and_the_leaders_reach(page, make_us
     path.write_bytes(pdf.body())
     if shutil.which("pdftoppm"):
         subprocess.run(["pdftoppm", "-r", "40", "-png", str(path), str(tmp_path / "page")], check=True)
-        from PIL import Image
 
         pages = sorted(tmp_path.glob("page-*.png"))
         assert len(pages) == 2  # the certificate, then the plaque

@@ -13,6 +13,7 @@ import signal
 import pytest
 from django.db import connection
 from django.db.models import Count
+from django_tasks_db.models import DBTaskResult
 
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.models import AuditEntry
@@ -98,7 +99,6 @@ def test_a_worker_killed_mid_apply_leaves_nothing_and_the_retry_imports_once(sta
     try:
         wait_for(lambda: status_of(ri) == ImportStatus.INTERRUPTED, 60, "the sweep at the worker's start", log, worker)
         assert Job.objects.get(pk=first_job.pk).status == JobStatus.INTERRUPTED
-        from django_tasks_db.models import DBTaskResult
 
         assert DBTaskResult.objects.get(pk=Job.objects.get(pk=first_job.pk).task_id).status == "FAILED"
         retry = tasks.retry(actor=staff_user, ri=RosterImport.objects.get(pk=ri.pk))

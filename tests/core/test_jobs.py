@@ -28,7 +28,7 @@ def dead_worker() -> str:
     """The name a worker process had, once that process has ended."""
     process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        name = f"{socket.gethostname()}:{process.pid}:{jobs._started(process.pid)}"
+        name = f"{socket.gethostname()}:{process.pid}:{jobs.process_started(process.pid)}"
     finally:
         process.kill()
         process.wait()
@@ -176,6 +176,6 @@ def test_a_run_thought_lost_cannot_apply_the_import_after_its_retry_did(confirme
     ri.refresh_from_db()
     assert ri.job_id != old.pk
     with pytest.raises(DomainError):
-        tasks._apply(old)  # the old run, had its worker only been slow
+        tasks.apply_job(old)  # the old run, had its worker only been slow
     ri.refresh_from_db()
     assert (ri.status, ModelWorker.objects.count()) == (ImportStatus.APPLYING, 0)

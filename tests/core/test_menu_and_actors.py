@@ -12,8 +12,9 @@ from gongjiang.accounts.enums import Role
 @pytest.fixture(autouse=True)
 def _registries(monkeypatch):
     """What a test registers does not outlive it."""
-    monkeypatch.setattr(permissions, "_GRANTED", {k: set(v) for k, v in permissions._GRANTED.items()})
-    monkeypatch.setattr(menu, "_ITEMS", list(menu._ITEMS))
+    # The registries are private on purpose (apps register, nobody edits): a test snapshots them.
+    monkeypatch.setattr(permissions, "_GRANTED", {k: set(v) for k, v in permissions._GRANTED.items()})  # noqa: SLF001
+    monkeypatch.setattr(menu, "_ITEMS", list(menu._ITEMS))  # noqa: SLF001
 
 
 def test_an_app_grants_its_own_capabilities_to_roles(make_user):

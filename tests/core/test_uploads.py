@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from gongjiang.accounts.enums import Role
 from gongjiang.benefits import services as benefit_services
 from gongjiang.benefits.enums import BatchState
 from gongjiang.core import uploads
@@ -20,6 +21,7 @@ from gongjiang.platform import services as platform_services
 from gongjiang.platform.models import Evidence, Expense
 from tests.api.conftest import ApiClient, token_for
 from tests.benefits.conftest import allowance_scheme, retiree
+from tests.factories import ModelWorkerFactory
 from tests.platform.conftest import established
 
 PAGE = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
@@ -105,7 +107,6 @@ def test_a_receipt_must_be_a_real_pdf_or_picture(staff_user, unit):
 
 
 def test_a_web_page_named_png_is_no_photo(client, staff_user, union_a):
-    from tests.factories import ModelWorkerFactory
 
     worker = ModelWorkerFactory(union=union_a)
     client.force_login(staff_user)
@@ -121,7 +122,6 @@ def test_a_web_page_named_png_is_no_photo(client, staff_user, union_a):
 
 @pytest.fixture
 def approved(staff_user, make_user, union_a):
-    from gongjiang.accounts.enums import Role
 
     scheme = allowance_scheme(staff_user)
     retiree(union_a, name="国一", actor=staff_user)

@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -142,7 +143,6 @@ def test_retirement_follows_the_statutory_age_and_the_2025_reform(birth, male, c
 
 
 def test_the_demo_cannot_run_to_a_day_in_the_future(db):
-    from django.core.management.base import CommandError
 
     with pytest.raises(CommandError):
         call_command("demo", today=dt.date(2999, 1, 1), stdout=StringIO())

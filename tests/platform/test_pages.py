@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from python_calamine import CalamineWorkbook
 
 from gongjiang.accounts.enums import AuditAction, Role
 from gongjiang.accounts.models import AuditEntry
@@ -334,7 +335,6 @@ def test_the_achievements_export_is_a_workbook_of_the_units_in_scope(client, sta
     )
     client.force_login(staff_user)
     response = client.get(reverse("platform:achievements_export"))
-    from python_calamine import CalamineWorkbook
 
     rows = (
         CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content)))

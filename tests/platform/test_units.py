@@ -5,9 +5,11 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from gongjiang.accounts.enums import Role
 from gongjiang.accounts.models import AuditEntry
+from gongjiang.archive import services as archive_services
 from gongjiang.archive.enums import Level
 from gongjiang.archive.selectors import visible_model_workers
 from gongjiang.core.errors import DomainError
@@ -24,6 +26,7 @@ from gongjiang.platform.enums import (
     UnitStatus,
 )
 from gongjiang.platform.models import Case, Target, Unit
+from tests.api.conftest import ApiClient, token_for
 from tests.factories import ModelWorkerFactory, OrganisationFactory
 from tests.platform.conftest import apply, established, meet_six_haves, run_round
 
@@ -530,9 +533,6 @@ def test_the_overview_at_the_end_of_a_past_year_counts_the_plaques_then_and_the_
 def test_a_studio_leader_reads_a_team_members_record_but_not_their_private_matters(
     client, staff_user, union_a, make_user, municipal_worker
 ):
-    from django.urls import reverse
-
-    from gongjiang.archive import services as archive_services
 
     unit = established(staff_user, union=union_a, tier=Tier.STUDIO, leader=municipal_worker)
     member = ModelWorkerFactory(union=union_a, name="在队劳模")
@@ -553,7 +553,6 @@ def test_a_studio_leader_reads_a_team_members_record_but_not_their_private_matte
     assert client.get(reverse("benefits:person", args=[member.pk])).status_code == 403
     own = client.get(reverse("archive:detail", args=[municipal_worker.pk])).content.decode()
     assert 'id="history"' in own
-    from tests.api.conftest import ApiClient, token_for
 
     body = ApiClient(client, token_for(leader)).get(f"/model-workers/{member.pk}").json()
     assert (body["name"], body["family"], body["hardship"]) == ("在队劳模", [], None)
@@ -562,7 +561,6 @@ def test_a_studio_leader_reads_a_team_members_record_but_not_their_private_matte
 def test_merging_a_leaders_duplicate_record_moves_the_unit_and_the_team_to_the_kept_record(
     staff_user, union_a, municipal_worker
 ):
-    from gongjiang.archive import services as archive_services
 
     unit = established(staff_user, union=union_a, tier=Tier.STUDIO, leader=municipal_worker)
     keep = ModelWorkerFactory(union=union_a, name=municipal_worker.name, id_number=None)

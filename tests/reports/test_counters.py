@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.core.management import call_command
 from django.db.models import Count
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -139,7 +140,6 @@ class CountersProperty(TestCase):
 
 
 def test_the_bulk_demo_load_fills_the_counters(db):
-    from django.core.management import call_command
 
     # The load is the archive's; a history to 2016 keeps the rest of the demo short.
     call_command("demo", size=3000, today=dt.date(2016, 12, 31), stdout=open("/dev/null", "w"))  # noqa: SIM115

@@ -8,11 +8,15 @@ import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.models import AuditEntry
+from gongjiang.archive import exports
+from gongjiang.archive import services as archive_services
 from gongjiang.archive.enums import Level
-from gongjiang.archive.models import ModelWorker
+from gongjiang.archive.models import Employer, ModelWorker
 from gongjiang.rosters import services
 from gongjiang.rosters.models import RosterImport
 from tests.factories import ModelWorkerFactory
@@ -142,11 +146,6 @@ def test_export_roster_command_writes_the_union_masked(tmp_path, union_a, union_
 
 
 def test_the_export_reads_employers_and_honours_in_a_fixed_number_of_queries(tmp_path, union_a):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from gongjiang.archive import exports
-    from gongjiang.archive.models import Employer
 
     def queries(n: int) -> tuple[int, list]:
         for i in range(n):
@@ -168,7 +167,6 @@ def test_the_export_reads_employers_and_honours_in_a_fixed_number_of_queries(tmp
 def test_a_roster_exported_by_the_system_imports_again_with_every_row_unchanged(
     client_for, staff_user, union_a, importer
 ):
-    from gongjiang.archive import services as archive_services
 
     a = ModelWorkerFactory(
         name="往一",

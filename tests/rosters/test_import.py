@@ -1,15 +1,21 @@
 import datetime as dt
 from pathlib import Path
 
+import openpyxl
 import pytest
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.models import AuditEntry
+from gongjiang.archive import services as archive_services
 from gongjiang.archive.enums import HonourKind, Level, Status
 from gongjiang.archive.models import Honour, ModelWorker
+from gongjiang.core.errors import DomainError
+from gongjiang.rosters import exports, services
 from gongjiang.rosters.models import ImportStatus, RowAction
-from tests.factories import ModelWorkerFactory
-from tests.rosters.conftest import idn, problems, rows_of, xlsx
+from tests.factories import ModelWorkerFactory, OrganisationFactory
+from tests.rosters.conftest import Importer, idn, problems, rows_of, xlsx
 
 DATA = Path(__file__).parent / "data"
 
@@ -303,7 +309,6 @@ def test_a_candidate_declared_another_person_becomes_a_new_record(importer, unio
 
 
 def test_a_grassroots_union_imports_only_into_its_own_union(union_user, union_a, union_b):
-    from tests.rosters.conftest import Importer
 
     theirs = ModelWorkerFactory(name="卫生人", union=union_b)
     data = xlsx(
@@ -332,7 +337,6 @@ def test_undo_reverses_the_import_while_nothing_else_changed(importer, staff_use
         ]
     )
     ri = importer.run(data)
-    from gongjiang.rosters import services
 
     services.undo(actor=staff_user, ri=ri)
     kept.refresh_from_db()
@@ -349,9 +353,6 @@ def test_undo_reverses_the_import_while_nothing_else_changed(importer, staff_use
 
 
 def test_undo_is_refused_once_a_record_was_changed_since(importer, staff_user, union_a):
-    from gongjiang.archive import services as archive_services
-    from gongjiang.core.errors import DomainError
-    from gongjiang.rosters import services
 
     data = xlsx([["姓名", "身份证号", "荣誉称号"], ["蒋五", idn((1973, 5, 5)), "2016年市劳模"]])
     ri = importer.run(data)
@@ -365,9 +366,6 @@ def test_undo_is_refused_once_a_record_was_changed_since(importer, staff_user, u
 
 
 def test_the_error_workbook_has_the_rejected_rows_as_they_were_and_a_reason(importer, tmp_path):
-    import openpyxl
-
-    from gongjiang.rosters import exports
 
     data = xlsx(
         [
@@ -387,7 +385,6 @@ def test_the_error_workbook_has_the_rejected_rows_as_they_were_and_a_reason(impo
 
 
 def test_a_saved_mapping_reads_the_next_file_of_the_same_shape(importer, staff_user):
-    from gongjiang.rosters import services
 
     data = xlsx([["名", "证件", "奖"], ["韩六", idn((1974, 6, 6)), "2017年市劳模"]])
     ri = importer.preview(data)
@@ -406,7 +403,6 @@ def test_a_saved_mapping_reads_the_next_file_of_the_same_shape(importer, staff_u
 
 def too_long(length: int, limit: int) -> str:
     # A new message: built with gettext so the test holds before and after it is translated.
-    from django.utils.translation import gettext as _
 
     return _("This is %(length)s characters long; at most %(max)s are allowed.") % {"length": length, "max": limit}
 
@@ -443,7 +439,6 @@ def test_text_longer_than_the_archive_holds_is_a_row_problem_not_a_failed_import
 
 
 def revoked_new(title: str) -> str:
-    from django.utils.translation import gettext as _
 
     return _(
         "The honour “%(t)s” is marked as revoked. A revocation needs its date and reason, which "
@@ -453,7 +448,6 @@ def revoked_new(title: str) -> str:
 
 
 def revoked_in_force(title: str) -> str:
-    from django.utils.translation import gettext as _
 
     return _(
         "The honour “%(t)s” is marked as revoked, but the archive has it in force. Record the "
@@ -462,7 +456,6 @@ def revoked_in_force(title: str) -> str:
 
 
 def test_an_honour_marked_revoked_is_never_imported_as_a_live_one(importer, staff_user, union_a):
-    from gongjiang.archive import services as archive_services
 
     in_force = ModelWorkerFactory(name="在册", union=union_a, with_level=Level.MUNICIPAL)
     honour = in_force.honours.get()
@@ -500,7 +493,6 @@ def test_an_honour_marked_revoked_is_never_imported_as_a_live_one(importer, staf
 
 
 def test_honour_years_are_checked_as_the_archive_does_for_new_and_known_people(importer, union_a):
-    from django.utils import timezone
 
     this_year = timezone.localdate().year  # as the archive's rule counts it
     known = ModelWorkerFactory(name="老人", union=union_a, birth_date=dt.date(1960, 5, 1))
@@ -531,10 +523,6 @@ def test_honour_years_are_checked_as_the_archive_does_for_new_and_known_people(i
 
 
 def test_people_go_only_into_an_active_grassroots_union(importer, staff_user, federation, union_a):
-    from django.utils.translation import gettext as _
-
-    from tests.factories import OrganisationFactory
-    from tests.rosters.conftest import Importer
 
     closed = OrganisationFactory(name="梁溪区已撤并工会", code="LX-009", parent=federation, is_active=False)
 
@@ -574,7 +562,6 @@ def test_people_go_only_into_an_active_grassroots_union(importer, staff_user, fe
 
 
 def test_a_union_matches_only_its_own_records_and_never_names_another_unions(union_user, union_a, union_b, client_for):
-    from tests.rosters.conftest import Importer
 
     secret = ModelWorkerFactory(
         name="秘密人", union=union_b, birth_date=dt.date(1962, 4, 4), position="保密岗位", id_number=None

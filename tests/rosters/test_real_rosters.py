@@ -4,11 +4,14 @@ one sheet per union, notes and totals under the table — and read with exact ou
 
 import datetime as dt
 
+import openpyxl
 import pytest
 
 from gongjiang.archive.enums import HonourKind, Level
 from gongjiang.archive.models import ModelWorker
+from gongjiang.rosters import exports
 from gongjiang.rosters.models import ImportRow, ImportStatus, RowAction
+from gongjiang.rosters.services import union_for_sheet
 from tests.factories import OrganisationFactory
 from tests.rosters.conftest import Importer, idn, problems, workbook, xlsx
 
@@ -281,9 +284,6 @@ def test_a_union_user_imports_its_own_sheet_and_the_others_are_refused(union_use
 
 
 def test_the_error_workbook_of_several_sheets_names_the_sheet_of_each_row(importer, tmp_path):
-    import openpyxl
-
-    from gongjiang.rosters import exports
 
     header = ["姓名", "身份证号", "荣誉称号"]
     data = workbook(
@@ -344,7 +344,6 @@ def test_the_top_of_a_sheet_never_continues_the_person_at_the_bottom_of_another(
 
 
 def test_sheet_names_that_name_a_union(union_a, union_b, federation):
-    from gongjiang.rosters.services import union_for_sheet
 
     closed = OrganisationFactory(name="梁溪区已撤并工会", code="LX-009", parent=federation, is_active=False)
     organisations = [federation, union_a, union_b, closed]

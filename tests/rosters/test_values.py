@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from gongjiang.core.sheets import cells
 from gongjiang.rosters import values as V
@@ -46,7 +47,6 @@ def test_id_numbers_as_staff_type_them(raw):
 
 
 def test_an_id_number_excel_rounded_is_damaged_never_guessed(db):
-    from django.core.exceptions import ValidationError
 
     for raw in (3.20102e17, 320102196503011234, "3.20102E+17"):
         with pytest.raises((cells.Problem, ValidationError)) as e:

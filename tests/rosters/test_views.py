@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.models import AuditEntry
+from gongjiang.archive import services as archive_services
 from gongjiang.archive.models import ModelWorker
 from gongjiang.rosters.models import ImportStatus, RosterImport
 from tests.factories import ModelWorkerFactory
@@ -103,7 +104,6 @@ def test_the_preview_pages_make_a_fixed_number_of_queries(
 
 
 def test_duplicates_are_listed_and_merged(client_for, staff_user, union_a):
-    from gongjiang.archive import services as archive_services
 
     keep = ModelWorkerFactory(
         name="重复", union=union_a, birth_date=dt.date(1960, 1, 1), id_number=None, position="技师"
@@ -156,7 +156,6 @@ def masking_roster(union):
 
 
 def test_the_preview_page_masks_every_id_cell_and_phone_whatever_its_length(client_for, staff_user, union_a):
-    from tests.rosters.conftest import Importer
 
     data, masked, raw = masking_roster(union_a)
     ri = Importer(staff_user, union_a).preview(data)

@@ -8,4 +8,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users and organisations")
 
     def ready(self) -> None:
-        from gongjiang.accounts import signals  # noqa: F401  (connects login auditing)
+        # Inside ready(): models and receivers load once the app registry is ready (Django's app loading).
+        from gongjiang.accounts import signals  # noqa: PLC0415, F401  (connects login auditing)

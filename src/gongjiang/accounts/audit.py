@@ -10,9 +10,10 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from gongjiang.accounts import chain
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.models import AuditEntry
-from gongjiang.core import context
+from gongjiang.core import bulk, context
 from gongjiang.core.masking import mask_account, mask_id_number, mask_phone
 
 
@@ -174,8 +175,6 @@ def record(**kwargs) -> AuditEntry:
 @transaction.atomic
 def write_many(rows: list[dict[str, Any]]) -> int:
     """Write many entries (``build_values`` dicts) in one go, chained like single ones."""
-    from gongjiang.accounts import chain
-    from gongjiang.core import bulk
 
     chain.seal(rows)
     ids = sorted(bulk.reserve_ids(AuditEntry, len(rows)))  # drawn while the chain is held

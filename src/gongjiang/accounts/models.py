@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongjiang.accounts import chain
 from gongjiang.accounts.enums import AuditAction, OrganisationKind, Role, Via
+from gongjiang.core import bulk
 from gongjiang.core.append_only import AppendOnlyModel, AppendOnlyQuerySet
 
 
@@ -170,8 +172,6 @@ class PasswordHistory(models.Model):
 class AuditQuerySet(AppendOnlyQuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         """Many entries at once, chained like single ones (see ``accounts.chain``)."""
-        from gongjiang.accounts import chain
-        from gongjiang.core import bulk
 
         if kwargs.get("update_conflicts"):
             self._refuse()
@@ -236,7 +236,6 @@ class AuditEntry(AppendOnlyModel):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.get_action_display()} {self.object_repr}"
 
     def save(self, *args, **kwargs):
-        from gongjiang.accounts import chain
 
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         if not self._state.adding:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from gongjiang.accounts.models import User
+
 _providers: dict[str, Callable[[Any], Any]] = {}
 
 
@@ -27,8 +29,6 @@ def register(*, team_member_ids: Callable[[Any], Any], led_unit_ids: Callable[[A
 def team_member_ids(user):
     provider = _providers.get("team_member_ids")
     if provider is None:
-        from gongjiang.accounts.models import User
-
         return User.objects.none().values("model_worker_id")
     return provider(user)
 

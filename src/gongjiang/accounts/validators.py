@@ -1,7 +1,10 @@
 import re
 
+from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from gongjiang.accounts.models import PasswordHistory, SecurityPolicy
 
 
 class PolicyPasswordValidator:
@@ -9,7 +12,6 @@ class PolicyPasswordValidator:
     at least 8 characters with letters, digits and a symbol)."""
 
     def _policy(self):
-        from gongjiang.accounts.models import SecurityPolicy
 
         return SecurityPolicy.current()
 
@@ -46,14 +48,10 @@ class PasswordHistoryValidator:
     counts them all, the current one included)."""
 
     def _count(self) -> int:
-        from gongjiang.accounts.models import SecurityPolicy
 
         return SecurityPolicy.current().password_history
 
     def validate(self, password, user=None):
-        from django.contrib.auth.hashers import check_password
-
-        from gongjiang.accounts.models import PasswordHistory
 
         n = self._count()
         if not n or user is None or not user.pk:

@@ -35,6 +35,7 @@ from gongjiang.accounts.forms import (
 )
 from gongjiang.accounts.models import AuditEntry, Organisation, SecurityPolicy, User
 from gongjiang.accounts.permissions import Perm
+from gongjiang.accounts.validators import PasswordHistoryValidator, PolicyPasswordValidator
 from gongjiang.core import context
 from gongjiang.core.forms import apply_errors
 from gongjiang.core.pagination import page_from_request, without_paging
@@ -125,7 +126,6 @@ def password_change(request):
 
 
 def _policy_help() -> str:
-    from gongjiang.accounts.validators import PasswordHistoryValidator, PolicyPasswordValidator
 
     return " ".join(
         t for t in (PolicyPasswordValidator().get_help_text(), PasswordHistoryValidator().get_help_text()) if t

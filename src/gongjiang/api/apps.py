@@ -8,4 +8,5 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self):
-        from gongjiang.api import receivers  # noqa: F401 - connects the signal receivers
+        # Inside ready(): models and receivers load once the app registry is ready (Django's app loading).
+        from gongjiang.api import receivers  # noqa: PLC0415, F401 - connects the signal receivers

@@ -5,9 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field, WithJsonSchema
 
+from gongjiang.accounts import permissions
+from gongjiang.accounts.audit import record_read
 from gongjiang.core.pagination import KeysetPaginator
 
 MAX_LIMIT = 200
@@ -77,7 +81,6 @@ def page(qs, ordering: list[str], *, cursor: str | None, limit: int, serialize=N
 
 def logged_read(request, object_type: str, result: dict[str, Any], **detail) -> dict[str, Any]:
     """A page of personal data, on record: one audit entry naming the query and the row count."""
-    from gongjiang.accounts.audit import record_read
 
     record_read(actor=request.user, object_type=object_type, rows=len(result["items"]), query=request.GET, **detail)
     return result
@@ -85,10 +88,6 @@ def logged_read(request, object_type: str, result: dict[str, Any], **detail) -> 
 
 def require(request, perm) -> None:
     """403 unless the caller's role has ``perm`` (the same table the pages use)."""
-    from django.core.exceptions import PermissionDenied
-    from django.utils.translation import gettext as _
-
-    from gongjiang.accounts import permissions
 
     if not permissions.has_perm(request.user, perm):
         raise PermissionDenied(_("You may not do this."))

@@ -8,7 +8,7 @@ exports are audited exactly as in the UI.
 from __future__ import annotations
 
 import logging
-from functools import wraps
+from functools import cache, wraps
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -28,6 +28,7 @@ from ninja.throttling import SimpleRateThrottle
 
 from gongjiang.accounts.audit import security_event
 from gongjiang.accounts.enums import SecurityEventKind
+from gongjiang.api import archive, benefits, platform, rosters, stats, tokens
 from gongjiang.api import services as token_services
 from gongjiang.core import context, throttle
 from gongjiang.core.errors import FAILED, RETRY_AFTER, UNAVAILABLE, DomainError
@@ -366,17 +367,13 @@ def on_unexpected(request, exc):
 REQUEST_TOO_LARGE = gettext_lazy("The request is too large.")
 
 
+@cache
 def register() -> NinjaAPI:
-    """Mount every router once (imports here keep the module import cheap and cycle-free)."""
-    if getattr(api, "_gongjiang_registered", False):
-        return api
-    from gongjiang.api import archive, benefits, platform, rosters, stats, tokens
-
+    """Mount every router once."""
     api.add_router("/", tokens.router)
     api.add_router("/", archive.router)
     api.add_router("/", rosters.router)
     api.add_router("/", benefits.router)
     api.add_router("/", platform.router)
     api.add_router("/", stats.router)
-    api._gongjiang_registered = True
     return api

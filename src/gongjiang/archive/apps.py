@@ -8,4 +8,5 @@ class ArchiveConfig(AppConfig):
     verbose_name = _("Model-worker archive")
 
     def ready(self) -> None:
-        from gongjiang.archive import tasks  # noqa: F401 (registers its kinds of background job)
+        # Inside ready(): models and receivers load once the app registry is ready (Django's app loading).
+        from gongjiang.archive import tasks  # noqa: PLC0415, F401 (registers its kinds of background job)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 from django.db import models
@@ -45,7 +46,6 @@ class Employer(models.Model):
 
 
 def photo_path(instance: ModelWorker, filename: str) -> str:
-    import uuid
 
     return f"photos/{uuid.uuid4().hex}.jpg"
 

@@ -4,12 +4,15 @@ import dataclasses
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from gongjiang.archive import exports, selectors, services
 from gongjiang.core import jobs
-from gongjiang.core.jobs import Progress, run_job
+from gongjiang.core.downloads import file_download
+from gongjiang.core.jobs import Progress, run_job, start_job
 
 
 @task()
@@ -47,11 +50,6 @@ def filters_params(filters: selectors.ListFilters) -> dict:
 def export_list(*, actor, filters, description: str, unmasked: bool, columns, ip: str | None):
     """The list as filtered, for the page and the API alike: a small list at once as an .xlsx
     download; a large one as a background job (returned) with a progress bar."""
-    from django.conf import settings
-    from django.utils.translation import gettext as _
-
-    from gongjiang.core.downloads import file_download
-    from gongjiang.core.jobs import start_job
 
     limit = settings.GONGJIANG["EXPORT_INLINE_LIMIT"]
     if selectors.filtered_model_workers(actor, filters)[: limit + 1].count() > limit:

@@ -15,8 +15,12 @@ from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.permissions import Perm
 from gongjiang.benefits.enums import BatchState, LineState
 from gongjiang.benefits.models import Batch
+from gongjiang.core.downloads import file_download
+from gongjiang.core.errors import DomainError
 from gongjiang.core.masking import mask_account
 from gongjiang.core.money import parse_yuan
+from gongjiang.core.sheets import reader
+from gongjiang.core.sheets.cells import Problem, normalise_header, parse_date, text
 from gongjiang.core.xlsx import RosterWriter
 
 HEADERS = ["行号", "姓名", "账号", "开户行", "金额", "用途", "期间"]
@@ -64,8 +68,6 @@ def write_csv(batch: Batch, path: str, *, unmasked: bool) -> int:
 def download(*, actor, batch: Batch, fmt: str):
     """The bank file of an approved batch as a download (pages and API alike), audited; the
     account numbers are unmasked only for a role that may see them."""
-    from gongjiang.core.downloads import file_download
-    from gongjiang.core.errors import DomainError
 
     if batch.state not in (BatchState.APPROVED, BatchState.PAID, BatchState.PARTLY_FAILED):
         raise DomainError(_("The bank file is available once the batch is approved."), code="conflict")
@@ -91,7 +93,6 @@ def download(*, actor, batch: Batch, fmt: str):
 def require_lines_to_send(batch: Batch) -> None:
     """The bank file (and the receipt sheet) lists the lines still to pay, never one paid: once
     every line has its result there is no file to send, and the page no longer offers one."""
-    from gongjiang.core.errors import DomainError
 
     if not batch.lines.filter(state=LineState.PENDING).exists():
         raise DomainError(
@@ -144,8 +145,6 @@ SUCCESS = {"成功", "已入账", "入账成功", "交易成功", "正常", "OK"
 
 def parse_return(batch: Batch, data: bytes, name: str) -> list[dict]:
     """Results ready for ``services.record_results``; a clear message for anything unreadable."""
-    from gongjiang.core.sheets import reader
-    from gongjiang.core.sheets.cells import Problem, normalise_header, parse_date, text
 
     try:
         grid, _fmt = reader.read(data, name)

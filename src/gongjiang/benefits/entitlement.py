@@ -28,9 +28,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Exists, OuterRef
+
 from gongjiang.archive.enums import HonourKind, Level, Status
+from gongjiang.archive.models import HardshipFile, Honour, ModelWorker
 from gongjiang.benefits import periods
-from gongjiang.benefits.models import Scheme, SchemeRule
+from gongjiang.benefits.enums import HoldReason
+from gongjiang.benefits.models import Scheme, SchemeRule, TreatmentHold
 
 MODEL_KINDS = (HonourKind.MODEL_WORKER, HonourKind.ADVANCED_WORKER)
 LEVEL_WORDS = {1: "全国劳模", 2: "省（部）级劳模", 3: "市级劳模", 4: "区级劳模"}
@@ -280,8 +284,6 @@ def segments(facts: Facts, scheme: Scheme, rules: list[RuleView], span: list[dt.
 
 def load_facts(worker_ids=None, queryset=None) -> dict[int, Facts]:
     """Facts for the given people (ids or a queryset of ModelWorker), in a few queries."""
-    from gongjiang.archive.models import HardshipFile, Honour, ModelWorker
-    from gongjiang.benefits.models import TreatmentHold
 
     people = queryset if queryset is not None else ModelWorker.objects.filter(pk__in=list(worker_ids or []))
     facts: dict[int, Facts] = {}
@@ -318,7 +320,6 @@ def load_facts(worker_ids=None, queryset=None) -> dict[int, Facts]:
 
 
 def _hold_words(reason: str) -> str:
-    from gongjiang.benefits.enums import HoldReason
 
     return str(HoldReason(reason).label) if reason in HoldReason.values else reason
 
@@ -326,9 +327,6 @@ def _hold_words(reason: str) -> str:
 def candidates(scheme: Scheme):
     """The people who could be entitled: every live, verified record with a title a standard
     may count."""
-    from django.db.models import Exists, OuterRef
-
-    from gongjiang.archive.models import Honour, ModelWorker
 
     kinds = list(MODEL_KINDS)
     if scheme.rules.filter(medal_level__isnull=False).exists():

@@ -20,6 +20,7 @@ from gongjiang.benefits.enums import (
     StockKind,
 )
 from gongjiang.core.append_only import AppendOnlyModel
+from gongjiang.core.masking import mask_account
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -196,7 +197,6 @@ class PaymentAccount(models.Model):
         ]
 
     def __str__(self) -> str:
-        from gongjiang.core.masking import mask_account
 
         return f"{self.bank} {mask_account(self.account_number)}"
 

@@ -6,6 +6,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from gongjiang.archive.signals import records_merged
+from gongjiang.benefits.models import BatchLine, LedgerEntry, PaymentAccount, TreatmentHold
 from gongjiang.core.errors import DomainError
 
 
@@ -13,7 +14,6 @@ from gongjiang.core.errors import DomainError
 def move_treatment(sender, *, actor, keep, other, **kwargs):
     """Accounts and holds follow the person. Payments cannot: the ledger is never changed, and
     counting the same person's periods on two records would pay them twice."""
-    from gongjiang.benefits.models import BatchLine, LedgerEntry, PaymentAccount, TreatmentHold
 
     if LedgerEntry.objects.filter(model_worker=other).exists() or BatchLine.objects.filter(model_worker=other).exists():
         raise DomainError(

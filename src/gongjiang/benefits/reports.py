@@ -22,11 +22,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
+from gongjiang.archive.models import ModelWorker
 from gongjiang.benefits import entitlement, periods
 from gongjiang.benefits.enums import ReportStatus
-from gongjiang.benefits.models import LedgerEntry, Scheme
+from gongjiang.benefits.models import BatchLine, LedgerEntry, Scheme
 
 STATUSES = list(ReportStatus.values)
 # What is wrong: owed, or paid late, or paid too much. A period whose rest is in a batch not
@@ -146,8 +148,6 @@ def on_time_report(
             cur.execute(f"DROP TABLE {seg}")
             cur.execute(f"DROP TABLE {per}")
     if rows and report.rows:
-        from gongjiang.archive.models import ModelWorker
-
         names = dict(ModelWorker.objects.filter(pk__in={r.worker_id for r in report.rows}).values_list("pk", "name"))
         for r in report.rows:
             r.name = names.get(r.worker_id, "")
@@ -371,8 +371,6 @@ def person_owed(
             LedgerEntry.objects.filter(model_worker_id=facts.worker_id, scheme=scheme).values_list("period", "amount")
         )
     if pending is None:
-        from gongjiang.benefits.models import BatchLine
-
         pending = list(
             BatchLine.objects.filter(model_worker_id=facts.worker_id, scheme=scheme, state="pending").values_list(
                 "period", "amount"
@@ -413,7 +411,6 @@ def person_owed(
 
 def totals(scheme: Scheme, first: dt.date, last: dt.date) -> dict[dt.date, dict[int | None, Decimal]]:
     """Paid, by period and level, from the ledger (reversals included)."""
-    from django.db.models import Sum
 
     out: dict[dt.date, dict[int | None, Decimal]] = defaultdict(dict)
     for period, level, amount in (

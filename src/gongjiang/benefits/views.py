@@ -46,6 +46,7 @@ from gongjiang.benefits.models import (
     LeftOut,
     PaymentAccount,
     Scheme,
+    StockMovement,
     TreatmentHold,
 )
 from gongjiang.core import charts
@@ -157,8 +158,6 @@ def scheme_items(request, pk: int):
     for item in Item.objects.filter(is_active=True):
         raw = request.POST.get(f"item_{item.pk}", "").strip()
         try:
-            from decimal import Decimal
-
             quantities[item] = Decimal(raw) if raw else None
         except ArithmeticError:
             messages.error(request, _("“%(v)s” is not a quantity.") % {"v": raw})
@@ -571,7 +570,6 @@ def stock(request):
             except ValidationError as e:
                 apply_errors(form, e)
     items = Item.objects.annotate(balance=Sum("movements__quantity")).order_by("name")
-    from gongjiang.benefits.models import StockMovement
 
     movements = StockMovement.objects.select_related("item", "line__model_worker")[:50]
     return render(

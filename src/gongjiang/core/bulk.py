@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
 from django.db import connection, models
+from psycopg.types.json import Jsonb
 
 CHUNK = 50_000
 
@@ -24,8 +25,6 @@ def _converter(field: models.Field) -> Callable:
         return lambda v: (v.name or "") if hasattr(v, "name") else (v or "")
     if isinstance(field, models.JSONField):
         if vendor == "postgresql":
-            from psycopg.types.json import Jsonb
-
             return lambda v: None if v is None else Jsonb(v)
         return lambda v: None if v is None else json.dumps(v, ensure_ascii=False)
     if isinstance(field, models.DateTimeField):

@@ -13,6 +13,8 @@ import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.conf import settings
+
 
 @dataclass(frozen=True)
 class RequestContext:
@@ -48,7 +50,6 @@ def attribute_to_token(token_id: int) -> None:
 def client_ip(request) -> str | None:
     # Behind the federation's reverse proxy the real address is the last hop the proxy added;
     # PROXY_COUNT says how many proxies to trust. Without a proxy REMOTE_ADDR is the truth.
-    from django.conf import settings
 
     count = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None) or 0
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")

@@ -1,3 +1,4 @@
+from django.db.utils import InterfaceError, OperationalError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
@@ -16,7 +17,6 @@ class DomainError(Exception):
 def is_unavailable(exc: BaseException | None) -> bool:
     """The database could not be reached, or the connection broke (a restart, a network cut):
     the request's work was rolled back unless it had already committed."""
-    from django.db.utils import InterfaceError, OperationalError
 
     return isinstance(exc, OperationalError | InterfaceError)
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 
@@ -20,7 +21,6 @@ class DateInput(forms.DateInput):
 
 def report_problem(request, error) -> None:
     """A refused action's reasons as one message on the next page (ValidationError or DomainError)."""
-    from django.contrib import messages
 
     text = " ".join(getattr(error, "messages", None) or [str(getattr(error, "message", error))])
     # A refusal of who the user is (not of what they entered) is tagged: a page should not

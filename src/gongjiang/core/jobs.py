@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks_db.models import DBTaskResult
 
 from gongjiang.core import context
 from gongjiang.core.errors import DomainError
@@ -82,7 +83,7 @@ class Progress:
 # --- The lease ---------------------------------------------------------------------------------
 
 
-def _started(pid: int) -> str:
+def process_started(pid: int) -> str:
     """The process's start time in clock ticks since boot (Linux), so a reused pid is not it."""
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
@@ -93,7 +94,7 @@ def _started(pid: int) -> str:
 
 def this_process() -> str:
     pid = os.getpid()
-    return f"{socket.gethostname()}:{pid}:{_started(pid)}"
+    return f"{socket.gethostname()}:{pid}:{process_started(pid)}"
 
 
 def process_alive(worker: str) -> bool | None:
@@ -104,7 +105,7 @@ def process_alive(worker: str) -> bool | None:
     if not pid.isdigit() or host != socket.gethostname():
         return None
     if started and os.path.isdir("/proc"):
-        return _started(int(pid)) == started
+        return process_started(int(pid)) == started
     try:
         os.kill(int(pid), 0)
     except ProcessLookupError:
@@ -194,7 +195,6 @@ def _lost(job: Job, now: dt.datetime) -> bool:
 def _claimed_but_not_started(now: dt.datetime) -> list[str]:
     """Jobs still waiting whose task a worker took and never began (the worker died between),
     or that were never handed to the queue (the process died right after the commit)."""
-    from django_tasks_db.models import DBTaskResult
 
     cutoff = now - dt.timedelta(seconds=settings.GONGJIANG["JOB_LEASE_SECONDS"])
     never = list(
@@ -230,8 +230,6 @@ def interrupt(job: Job, *, now: dt.datetime | None = None, stalled: bool = False
         if kind and kind.on_interrupt:
             kind.on_interrupt(job)
         if job.task_id:
-            from django_tasks_db.models import DBTaskResult
-
             DBTaskResult.objects.filter(pk=job.task_id, status="RUNNING").update(
                 status="FAILED",
                 finished_at=now,

@@ -8,6 +8,8 @@ import unicodedata
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
+from pypinyin.constants import PINYIN_DICT
+from pypinyin.style import convert
 
 COMPOUND_SURNAMES = {
     "欧阳": ("ou", "yang"),
@@ -102,8 +104,6 @@ def plain_keys(text: str) -> tuple[str, str]:
 @lru_cache(maxsize=1)
 def syllables() -> frozenset[str]:
     """Every toneless syllable pypinyin knows (ü written v, as in the search keys)."""
-    from pypinyin.constants import PINYIN_DICT
-    from pypinyin.style import convert
 
     out = set()
     for readings in PINYIN_DICT.values():

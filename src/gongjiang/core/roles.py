@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.db import connections
 
+from gongjiang.core import append_only
+
 
 class RoleError(Exception):
     pass
@@ -27,7 +29,6 @@ def _ident(name: str) -> str:
 
 def grant_statements(cur, role: str) -> list[str]:
     """The grants that give ``role`` what the application needs, and no more (run as owner)."""
-    from gongjiang.core import append_only
 
     cur.execute("SELECT current_schema()")
     schema = _ident(cur.fetchone()[0])

@@ -1,12 +1,16 @@
+import logging
+import sys
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_POST
 
 from gongjiang.core import jobs
-from gongjiang.core.errors import DomainError
+from gongjiang.core.errors import FAILED, RETRY_AFTER, UNAVAILABLE, DomainError, is_unavailable
 from gongjiang.core.models import Job, JobStatus
 
 
@@ -62,12 +66,6 @@ def not_found(request, exception=None):
 def server_error(request):
     """Django's last resort. The API keeps its JSON shape here too (a failure before its own
     handlers ran, e.g. in a middleware); a database that is away is a 503 with Retry-After."""
-    import logging
-    import sys
-
-    from django.http import HttpResponse, JsonResponse
-
-    from gongjiang.core.errors import FAILED, RETRY_AFTER, UNAVAILABLE, is_unavailable
 
     unavailable = is_unavailable(sys.exc_info()[1])
     status = 503 if unavailable else 500
@@ -81,8 +79,6 @@ def server_error(request):
         )
         response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
     elif unavailable:
-        from django.template.loader import render_to_string
-
         try:  # without the request: no session, no user, no menu — nothing that needs the database
             response = HttpResponse(render_to_string("core/unavailable.html"), status=503)
         except Exception:

@@ -8,8 +8,9 @@ class PlatformConfig(AppConfig):
     verbose_name = _("The 三创 platform")
 
     def ready(self):
-        from gongjiang.accounts import reach
-        from gongjiang.platform import (
+        # Inside ready(): models and receivers load once the app registry is ready (Django's app loading).
+        from gongjiang.accounts import reach  # noqa: PLC0415
+        from gongjiang.platform import (  # noqa: PLC0415
             receivers,  # noqa: F401 - connects the signal receivers
             selectors,
         )

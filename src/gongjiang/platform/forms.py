@@ -7,6 +7,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongjiang.accounts import permissions
 from gongjiang.accounts.models import Organisation
 from gongjiang.archive.enums import Level
 from gongjiang.archive.models import Employer, ModelWorker
@@ -23,6 +24,7 @@ from gongjiang.platform.enums import (
     ProjectRole,
     ProjectStatus,
     Tier,
+    UnitStatus,
 )
 from gongjiang.platform.models import PlatformPolicy, Target
 
@@ -113,7 +115,6 @@ class UnitForm(forms.Form):
         self.fields["leader"] = PersonField(
             user, label=_("Leader"), required=False, help_text=self.fields["leader"].help_text
         )
-        from gongjiang.accounts import permissions
 
         scope = permissions.union_scope(user)
         unions = Organisation.objects.filter(parent__isnull=False, is_active=True).order_by("sort_order", "name")
@@ -411,6 +412,5 @@ class UnitFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from gongjiang.platform.enums import UnitStatus
 
         self.fields["status"].choices = [("", _("Established")), ("all", _("All")), *UnitStatus.choices]

@@ -39,7 +39,8 @@ def context(unit: Unit) -> dict:
 
 
 def render_pdf(unit: Unit) -> bytes:
-    from weasyprint import HTML
+    # Lazy: weasyprint is heavy and loads only when a plaque PDF is made.
+    from weasyprint import HTML  # noqa: PLC0415
 
     html = render_to_string("platform/pdf/plaque.html", context(unit))
     # No base URL: the document has no external resources, and fetches nothing.

@@ -8,4 +8,5 @@ class RostersConfig(AppConfig):
     verbose_name = _("Rosters")
 
     def ready(self) -> None:
-        from gongjiang.rosters import tasks  # noqa: F401 (registers its kinds of background job)
+        # Inside ready(): models and receivers load once the app registry is ready (Django's app loading).
+        from gongjiang.rosters import tasks  # noqa: PLC0415, F401 (registers its kinds of background job)

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -65,7 +67,6 @@ class ImportMapping(models.Model):
 
 
 def import_path(instance, filename: str) -> str:
-    import uuid
 
     return f"imports/{uuid.uuid4().hex}"
 

@@ -34,7 +34,7 @@ from gongjiang.core import idcard
 from gongjiang.core.sheets.cells import Date
 from gongjiang.rosters import values as V
 from gongjiang.rosters.columns import FIELDS
-from gongjiang.rosters.models import Decision, RowAction
+from gongjiang.rosters.models import Decision, ImportedRecord, ImportStatus, RowAction
 
 CHUNK = 900  # stays under SQLite's limit of bound parameters
 
@@ -420,7 +420,6 @@ def _union_from_text(text: str, unions: dict[int, Organisation]) -> Organisation
 
 
 def _archived_by_undone_import() -> set[int]:
-    from gongjiang.rosters.models import ImportedRecord, ImportStatus
 
     return set(
         ImportedRecord.objects.filter(created=True, roster_import__status=ImportStatus.UNDONE).values_list(

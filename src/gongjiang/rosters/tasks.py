@@ -48,10 +48,10 @@ def _parse(job) -> dict:
 
 @task()
 def apply_task(job_id: str) -> None:
-    run_job(job_id, _apply)
+    run_job(job_id, apply_job)
 
 
-def _apply(job) -> dict:
+def apply_job(job) -> dict:
     ri = _current(job)
     try:
         counts = services.apply(ri, progress=_reporter(job), attempt=job.pk)

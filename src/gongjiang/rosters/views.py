@@ -12,7 +12,9 @@ from gongjiang.accounts.audit_display import resolve, show_value
 from gongjiang.accounts.decorators import perm_required, section
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.permissions import Perm
+from gongjiang.archive import services as archive_services
 from gongjiang.archive.models import ModelWorker
+from gongjiang.archive.selectors import likely_duplicates, visible_model_workers
 from gongjiang.core import jobs
 from gongjiang.core.downloads import file_download
 from gongjiang.core.errors import DomainError
@@ -233,7 +235,6 @@ def blank_template(request):
 @perm_required(Perm.ARCHIVE_RECORDS)
 @section("rosters")
 def duplicates(request):
-    from gongjiang.archive.selectors import likely_duplicates
 
     return render(request, "rosters/duplicates.html", {"pairs": likely_duplicates(request.user)})
 
@@ -241,8 +242,6 @@ def duplicates(request):
 @require_POST
 @perm_required(Perm.ARCHIVE_RECORDS)
 def merge(request):
-    from gongjiang.archive import services as archive_services
-    from gongjiang.archive.selectors import visible_model_workers
 
     people = visible_model_workers(request.user)
     keep = get_object_or_404(people, pk=request.POST.get("keep"))

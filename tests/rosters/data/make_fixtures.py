@@ -20,7 +20,8 @@ ROWS = [
 
 
 def make_xls() -> None:
-    import xlwt
+    # Lazy: xlwt is no dependency of the project; only whoever remakes the .xls fixture installs it.
+    import xlwt  # noqa: PLC0415
 
     book = xlwt.Workbook(encoding="utf-8")
     sheet = book.add_sheet("名册")

@@ -14,6 +14,8 @@ from gongjiang.api.archive.common import get_job, router
 from gongjiang.api.archive.schemas import ExportIn, JobOut
 from gongjiang.api.common import ERRORS, WRITE_ERRORS
 from gongjiang.archive import exports
+from gongjiang.archive.tasks import export_list
+from gongjiang.core import jobs
 from gongjiang.core.models import Job
 
 
@@ -24,7 +26,6 @@ from gongjiang.core.models import Job
 )
 def export_model_workers(request, payload: ExportIn):
     """Small lists come back at once as .xlsx; larger ones start a job (GET /jobs/{id})."""
-    from gongjiang.archive.tasks import export_list
 
     if not permissions.has_perm(request.user, Perm.EXPORT):
         raise PermissionDenied(_("You may not export lists."))
@@ -50,7 +51,6 @@ def export_model_workers(request, payload: ExportIn):
     tags=["后台任务"],
 )
 def job(request, job_id: str):
-    from gongjiang.core import jobs
 
     return jobs.check(get_job(request, str(job_id)))
 
@@ -62,7 +62,6 @@ def job(request, job_id: str):
     tags=["后台任务"],
 )
 def job_retry(request, job_id: str):
-    from gongjiang.core import jobs
 
     return jobs.retry(actor=request.user, job=get_job(request, str(job_id)))
 

@@ -16,8 +16,10 @@ from gongjiang.core import jobs
 from gongjiang.core.downloads import file_download
 from gongjiang.core.models import JobStatus
 from gongjiang.rosters import services, tasks
+from gongjiang.rosters.exports import errors_download
 from gongjiang.rosters.models import ImportRow, RosterImport, RowAction
 from gongjiang.rosters.preview import Previewer
+from gongjiang.rosters.template import write_template
 
 
 @router.post(
@@ -43,7 +45,6 @@ def upload(request, file: File[UploadedFile] = None, default_union: Form[int] = 
 
 @router.get("/rosters/template", response={200: None, **ERRORS}, summary="空白导入模板（含下拉选项）")
 def template(request):
-    from gongjiang.rosters.template import write_template
 
     require_importer(request)
     return file_download(lambda path: write_template(path, user=request.user), "劳模花名册导入模板.xlsx")
@@ -143,6 +144,5 @@ def undo(request, import_id: int):
     summary="下载被拒绝的行（原样，加“原因”列），改正后可再次导入",
 )
 def errors(request, import_id: int):
-    from gongjiang.rosters.exports import errors_download
 
     return errors_download(request.user, get_import(request, import_id))

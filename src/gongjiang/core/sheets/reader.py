@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from python_calamine import CalamineWorkbook
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_UNZIPPED = 400 * 1024 * 1024
@@ -130,7 +131,6 @@ class Book:
 
 class _Workbook(Book):
     def __init__(self, data: bytes, fmt: str):
-        from python_calamine import CalamineWorkbook
 
         self.format = fmt
         try:
