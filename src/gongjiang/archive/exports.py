@@ -19,31 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from gongjiang.accounts.models import Organisation
 from gongjiang.archive.codes import EDUCATION_NAMES, ETHNICITY_NAMES, POLITICAL_NAMES
 from gongjiang.archive.enums import Level, Sex, Status
+from gongjiang.archive.fields import ROSTER_FIELDS, attnames
 from gongjiang.archive.models import Employer, Honour
 from gongjiang.core.masking import mask_id_number, mask_phone
 from gongjiang.core.xlsx import RosterWriter
 
-FIELDS = [
-    "pk",
-    "name",
-    "sex",
-    "ethnicity",
-    "birth_date",
-    "id_number",
-    "political_affiliation",
-    "education",
-    "employer_id",
-    "position",
-    "title_or_grade",
-    "union_id",
-    "phone",
-    "address",
-    "status",
-    "retired_on",
-    "died_on",
-    "highest_level",
-    "in_hardship",
-]
+# What a roster export reads of each person: the roster's fields (no remarks) and two derived ones.
+FIELDS = ["pk", *attnames(f for f in ROSTER_FIELDS if f != "remarks"), "highest_level", "in_hardship"]
 
 
 @dataclass(frozen=True)
