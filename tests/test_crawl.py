@@ -13,7 +13,7 @@ to it; so does a link or a button that refuses the person it was shown to, a raw
 (``UPPER_SNAKE``, ``dotted.keys``, a bare M/F) in the text a person reads, and an audit entry
 whose change is not labelled in words.
 
-Built once per module and rolled back (about 40 s of CPU on SQLite); the tests read what the
+Built once per test session and rolled back (about 40 s of CPU on SQLite); the tests read what the
 walk found.
 """
 
@@ -466,9 +466,11 @@ def _view(path: str) -> str:
         return "(none)"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def site(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Make the data, walk the site as every role, and roll it all back."""
+    """Make the data, walk the site as every role, and roll it all back. Session-scoped: what it
+    returns is plain data (the database is rolled back before it returns), so the walk is made
+    once even when the worker runs other modules' tests between this module's."""
     with (
         django_db_blocker.unblock(),
         override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("private")),

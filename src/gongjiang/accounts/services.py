@@ -11,7 +11,7 @@ from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.cache import caches
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,11 +47,6 @@ POLICY_FIELDS = [
 ]
 
 FEDERATION_ROLES = {Role.FEDERATION_ADMIN, Role.FEDERATION_STAFF, Role.AUDITOR}
-
-
-def _require(actor: Actor, perm: permissions.Perm) -> None:
-    if not permissions.has_perm(actor, perm):
-        raise PermissionDenied(_("You may not do this."))
 
 
 def _check_user_shape(data: dict[str, Any]) -> None:
@@ -91,7 +86,7 @@ def temporary_password() -> str:
 @transaction.atomic
 def create_user(*, actor: Actor, data: dict[str, Any], password: str | None = None) -> tuple[User, str]:
     """Create a user; returns the user and the one-time password to hand over."""
-    _require(actor, permissions.Perm.MANAGE_USERS)
+    permissions.require(actor, permissions.Perm.MANAGE_USERS)
     _check_user_shape(data)
     user = User(**{k: v for k, v in data.items() if k in USER_FIELDS})
     given = password is not None
@@ -115,7 +110,7 @@ def create_user(*, actor: Actor, data: dict[str, Any], password: str | None = No
 
 @transaction.atomic
 def update_user(*, actor: Actor, user: User, data: dict[str, Any]) -> User:
-    _require(actor, permissions.Perm.MANAGE_USERS)
+    permissions.require(actor, permissions.Perm.MANAGE_USERS)
     user = User.objects.select_for_update().get(pk=user.pk)
     merged = {**{f: getattr(user, f) for f in USER_FIELDS}, **data, "pk": user.pk}
     _check_user_shape(merged)
@@ -144,7 +139,7 @@ def update_user(*, actor: Actor, user: User, data: dict[str, Any]) -> User:
 @transaction.atomic
 def set_user_active(*, actor: Actor, user: User, active: bool) -> User:
     """Users leave by deactivation; their history in the audit log keeps its author."""
-    _require(actor, permissions.Perm.MANAGE_USERS)
+    permissions.require(actor, permissions.Perm.MANAGE_USERS)
     if user.pk == actor.pk and not active:
         raise ValidationError(_("You cannot deactivate yourself."))
     if user.is_active == active:
@@ -174,7 +169,7 @@ def _remember_password(user: User) -> None:
 @transaction.atomic
 def reset_password(*, actor: Actor, user: User) -> str:
     """Give the user a one-time password; they must choose their own at the next login."""
-    _require(actor, permissions.Perm.MANAGE_USERS)
+    permissions.require(actor, permissions.Perm.MANAGE_USERS)
     password = temporary_password()
     _remember_password(user)
     user.set_password(password)
@@ -204,7 +199,7 @@ def locked_usernames() -> set[str]:
 
 @transaction.atomic
 def unlock_user(*, actor: Actor, user: User) -> int:
-    _require(actor, permissions.Perm.MANAGE_USERS)
+    permissions.require(actor, permissions.Perm.MANAGE_USERS)
     n = axes_reset(username=user.username)
     record(actor=actor, action=AuditAction.UNLOCK, obj=user, organisation_id=user.organisation_id)
     return n
@@ -236,7 +231,7 @@ def set_large_text(*, user: User, on: bool) -> None:
 
 @transaction.atomic
 def save_organisation(*, actor: Actor, data: dict[str, Any], organisation: Organisation | None = None) -> Organisation:
-    _require(actor, permissions.Perm.MANAGE_USERS)
+    permissions.require(actor, permissions.Perm.MANAGE_USERS)
     creating = organisation is None
     org = organisation or Organisation()
     before = {} if creating else snapshot(org, ORG_FIELDS)
@@ -277,7 +272,7 @@ def save_organisation(*, actor: Actor, data: dict[str, Any], organisation: Organ
 
 @transaction.atomic
 def update_policy(*, actor: Actor, data: dict[str, Any]) -> SecurityPolicy:
-    _require(actor, permissions.Perm.MANAGE_CONFIG)
+    permissions.require(actor, permissions.Perm.MANAGE_CONFIG)
     policy = SecurityPolicy.objects.select_for_update().order_by("pk").first() or SecurityPolicy()
     before = snapshot(policy, POLICY_FIELDS) if policy.pk else {}
     if data.get("min_length", policy.min_length) < 8:

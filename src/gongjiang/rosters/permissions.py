@@ -10,15 +10,12 @@ from gongjiang.rosters.models import RosterImport
 
 
 def require_import(actor) -> None:
-    """Importing changes records. ``None`` is the ``import_roster`` command acting for itself."""
-    if actor is not None and not permissions.has_perm(actor, permissions.Perm.EDIT_RECORDS):
-        raise PermissionDenied(_("You may not import rosters."))
+    """Importing changes records (the ``import_roster`` command acts as ``SYSTEM``)."""
+    permissions.require(actor, permissions.Perm.EDIT_RECORDS, _("You may not import rosters."))
 
 
 def require_own(actor, ri: RosterImport) -> None:
     """An import is worked on by whoever uploaded it, or by the federation."""
-    if actor is None:
-        return
     require_import(actor)
     if ri.created_by_id != actor.pk and not permissions.has_perm(actor, permissions.Perm.VIEW_ALL_RECORDS):
         raise PermissionDenied(_("This import belongs to someone else."))

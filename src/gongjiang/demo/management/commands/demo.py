@@ -11,6 +11,7 @@ from gongjiang.accounts import demo as account_demo
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.models import User
+from gongjiang.accounts.permissions import SYSTEM
 from gongjiang.archive.enums import Level, Status
 from gongjiang.archive.models import ModelWorker
 from gongjiang.benefits import demo as benefits_demo
@@ -59,7 +60,7 @@ class Command(ChineseCommand):
                 result = archive_demo.generate(size, seed=seed, today=today)
                 # Bulk-loaded people have no entries of their own; the load itself is on record.
                 record(
-                    actor=None,
+                    actor=SYSTEM,
                     action=AuditAction.CREATE,
                     object_type="archive.modelworker",
                     object_repr=_("Demo data: %(n)s people") % {"n": f"{result.people:,}"},

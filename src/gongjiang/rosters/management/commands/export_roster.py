@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.models import Organisation
+from gongjiang.accounts.permissions import SYSTEM
 from gongjiang.archive import exports
 from gongjiang.archive.models import ModelWorker
 from gongjiang.core import context
@@ -34,7 +35,7 @@ class Command(ChineseCommand):
             rows = exports.export_queryset(qs).order_by("highest_level", "name_pinyin", "id")
             n = exports.write_roster(exports.rows_of(rows), file, unmasked=unmasked, title=str(description))
             record(
-                actor=None,
+                actor=SYSTEM,
                 action=AuditAction.EXPORT,
                 object_type="archive.modelworker",
                 object_repr=str(_("Model-worker roster")),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from gongjiang.accounts.enums import OrganisationKind
 from gongjiang.accounts.models import Organisation
+from gongjiang.accounts.permissions import SYSTEM
 from gongjiang.core import context
 from gongjiang.core.commands import ChineseCommand
 from gongjiang.rosters import services
@@ -44,7 +45,7 @@ class Command(ChineseCommand):
         with context.acting(context.RequestContext(via="command")):
             try:
                 ri = services.upload(
-                    actor=None, name=path.name, data=path.read_bytes(), default_union=default_union, via="command"
+                    actor=SYSTEM, name=path.name, data=path.read_bytes(), default_union=default_union, via="command"
                 )
             except Exception as e:
                 messages = getattr(e, "messages", [str(e)])
@@ -58,7 +59,7 @@ class Command(ChineseCommand):
                 with transaction.atomic():
                     ri.status = ImportStatus.APPLYING
                     ri.save(update_fields=["status"])
-                services.apply(ri)
+                services.apply(ri, actor=SYSTEM)
                 ri.refresh_from_db()
             else:
                 ri.status = ImportStatus.CANCELLED
