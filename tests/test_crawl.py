@@ -39,6 +39,7 @@ from gongjiang.accounts.models import AuditEntry, Organisation, User
 from gongjiang.archive.enums import Level, Status
 from gongjiang.archive.models import ModelWorker
 from gongjiang.benefits.models import Batch, Item, Scheme
+from gongjiang.care.models import Campaign
 from gongjiang.platform.enums import Have, Tier
 from gongjiang.platform.models import Case, Evaluation, EvaluationRound, RubricItem, Unit
 from gongjiang.rosters.models import RosterImport
@@ -452,6 +453,22 @@ def make_everything(client: Client) -> dict:
         f"/platform/evaluation/{ev.pk}/",
     ]
     pages += [f"/platform/units/?status=all&q={unit.name}", "/accounts/audit/?object_type=platform.unit"]
+    # --- Care: a check-up campaign and its batch; the union's person invited and answering.
+    log_in(client, "staff")
+    ok(submit(client, "/care/checkups/new/", {"year": "2027", "title": "2027 年劳模体检"}))
+    campaign = Campaign.objects.get(kind="checkup", year=2027)
+    ok(
+        submit(
+            client,
+            f"/care/campaigns/{campaign.pk}/batches/new/",
+            {"name": "第一批", "starts_on": "2027-04-18", "place": "区人民医院体检中心", "capacity": "30"},
+        )
+    )
+    care_batch = campaign.batches.get()
+    ok(client.post(f"/care/batches/{care_batch.pk}/invite/", {"person": str(person.pk), "reason": "退休劳模"}))
+    invitation = care_batch.invitations.get(model_worker=person)
+    ok(client.post(f"/care/invitations/{invitation.pk}/answer/", {"answer": "accept"}))
+    pages += [campaign.get_absolute_url(), care_batch.get_absolute_url(), "/care/rules/"]
     # And one of every state a page shows differently, wherever the links lead first.
     for model, state in [(Batch, "state"), (Unit, "status"), (EvaluationRound, "state"), (RosterImport, "status")]:
         for value in model.objects.values_list(state, flat=True).distinct():
@@ -565,6 +582,11 @@ def test_every_page_people_open_was_reached(site):
         "platform:achievements",
         "platform:mentoring",
         "api:tokens",
+        "care:checkups",
+        "care:stays",
+        "care:campaign",
+        "care:batch",
+        "care:rules",
     }
     assert not pages - reached, sorted(pages - reached)
 

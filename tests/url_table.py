@@ -14,6 +14,7 @@ from gongjiang.accounts.models import AuditEntry, Organisation, User
 from gongjiang.api.models import ApiToken
 from gongjiang.archive.models import FamilyMember, Honour
 from gongjiang.benefits.models import Batch, LedgerEntry, PaymentAccount, Scheme, SchemeRule, TreatmentHold
+from gongjiang.care.models import Invitation
 from gongjiang.core.models import Job
 from gongjiang.platform.models import (
     Achievement,
@@ -92,6 +93,9 @@ def objects() -> dict[str, object]:
         "token": ApiToken.objects.latest("pk"),
         "audit": AuditEntry.objects.latest("pk"),
         "open_round": EvaluationRound.objects.latest("pk"),
+        "invitation": Invitation.objects.filter(model_worker=person).latest("pk"),
+        "care_batch": Invitation.objects.filter(model_worker=person).latest("pk").batch,
+        "campaign": Invitation.objects.filter(model_worker=person).latest("pk").campaign,
     }
 
 
@@ -130,6 +134,13 @@ def path_for(name: str, route: str, o: dict) -> str:
         "platform:plan_approve": "plan",
         "platform:disburse": "allocation",
         "platform:target_edit": "target",
+        "care:campaign": "campaign",
+        "care:batch_create": "campaign",
+        "care:batch": "care_batch",
+        "care:batch_edit": "care_batch",
+        "care:invite": "care_batch",
+        "care:answer": "invitation",
+        "care:attendance": "invitation",
     }.get(name) or {
         "archive": "person",
         "benefits": "scheme" if "/schemes/" in route else "person",
@@ -247,6 +258,19 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "benefits:totals": (200, 200, 403, 403, 200, 403),
     "benefits:totals_chart": (200, 200, 403, 403, 200, 403),
     "benefits:totals_export": (200, 200, 403, 403, 200, 403),
+    "care:answer": (405, 405, 405, 405, 405, 405),
+    "care:attendance": (405, 405, 405, 405, 405, 405),
+    "care:batch": (200, 200, 200, 403, 200, 403),
+    "care:batch_create": (200, 200, 403, 403, 403, 403),
+    "care:batch_edit": (200, 200, 403, 403, 403, 403),
+    "care:campaign": (200, 200, 200, 403, 200, 403),
+    "care:checkup_create": (200, 200, 403, 403, 403, 403),
+    "care:checkups": (200, 200, 200, 403, 200, 403),
+    "care:invite": (405, 405, 405, 405, 405, 405),
+    "care:rule_create": (200, 200, 403, 403, 403, 403),
+    "care:rules": (200, 200, 200, 403, 200, 403),
+    "care:stay_create": (200, 200, 403, 403, 403, 403),
+    "care:stays": (200, 200, 200, 403, 200, 403),
     "core:job": (404, 200, 404, 404, 404, 404),
     "core:job_download": (404, 404, 404, 404, 404, 404),
     "core:job_retry": (405, 405, 405, 405, 405, 405),

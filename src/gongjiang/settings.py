@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "gongjiang.rosters",
     "gongjiang.benefits",
     "gongjiang.platform",
+    "gongjiang.care",
     "gongjiang.api",
     "gongjiang.demo",
     "ninja",

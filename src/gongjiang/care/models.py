@@ -1,0 +1,164 @@
+"""Care (关爱服务): campaigns of check-ups and recuperation stays, their batches, the invitations.
+
+A batch's places are counted in ``Batch.taken`` by the services, which raise it only by a
+conditional update (``taken < capacity``) under the batch's row lock; a check constraint makes
+the database refuse a count above the capacity whatever path writes it.
+Medical reports are never stored: an attendance keeps a follow-up flag and a note.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from gongjiang.care.enums import CampaignKind, Criterion, InvitationState
+
+DEFAULT_PRIORITY = {
+    CampaignKind.CHECKUP: [Criterion.OVERDUE, Criterion.NEVER, Criterion.AGE, Criterion.HARDSHIP],
+    CampaignKind.STAY: [Criterion.WORKING, Criterion.NEVER, Criterion.OVERDUE, Criterion.HARDSHIP],
+}
+
+
+class CareRule(models.Model):
+    """Who is due and in what order, for one kind, over a span of dates (configuration, audited).
+
+    A working model worker is due every ``working_every`` years, a retired one every
+    ``retired_every`` years (none: not invited); the dead, the revoked, the unverified and anyone
+    under a treatment hold in the year are never due."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=CampaignKind.choices)
+    effective_from = models.DateField(_("effective from"))
+    effective_until = models.DateField(_("effective until"), null=True, blank=True)
+    working_every = models.PositiveSmallIntegerField(_("working model workers: every (years)"), null=True, blank=True)
+    retired_every = models.PositiveSmallIntegerField(_("retired model workers: every (years)"), null=True, blank=True)
+    priority = models.JSONField(_("priority"), default=list)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("eligibility and priority rule")
+        verbose_name_plural = _("eligibility and priority rules")
+        ordering = ["kind", "-effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_until__isnull=True) | Q(effective_until__gte=F("effective_from")),
+                name="care_rule_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.effective_from:%Y-%m-%d}"
+
+    def priority_labels(self) -> list[str]:
+        labels = dict(Criterion.choices)
+        return [str(labels[c]) for c in self.priority if c in labels]
+
+
+class Campaign(models.Model):
+    """One year's check-ups or recuperation stays, run in batches."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=CampaignKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=100)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("care campaign")
+        verbose_name_plural = _("care campaigns")
+        ordering = ["-year", "kind"]
+        constraints = [models.UniqueConstraint(fields=["kind", "year"], name="care_one_campaign_per_kind_and_year")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("care:campaign", args=[self.pk])
+
+
+class Batch(models.Model):
+    """A batch of a campaign: its dates, its place (the hospital, or the stay's destination) and
+    its capacity, which is never exceeded."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="batches")
+    name = models.CharField(_("batch"), max_length=100)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    place = models.CharField(_("institution or destination"), max_length=200)
+    capacity = models.PositiveIntegerField(_("places"))
+    taken = models.PositiveIntegerField(_("places taken"), default=0, editable=False)
+    cost_per_person = models.DecimalField(
+        _("cost per person (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    programme = models.TextField(_("programme"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("care batch")
+        verbose_name_plural = _("care batches")
+        ordering = ["starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gt=0), name="care_batch_has_places"),
+            models.CheckConstraint(condition=Q(taken__lte=F("capacity")), name="care_batch_never_over_capacity"),
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="care_batch_dates_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("care:batch", args=[self.pk])
+
+    @property
+    def free(self) -> int:
+        return self.capacity - self.taken
+
+
+class Invitation(models.Model):
+    """One person's place in a campaign: invited to a batch (or waiting for a place in it), their
+    answer, and whether they came. One per person and campaign."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="invitations"
+    )
+    batch = models.ForeignKey(Batch, verbose_name=_("batch"), on_delete=models.PROTECT, related_name="invitations")
+    model_worker = models.ForeignKey(
+        "archive.ModelWorker", verbose_name=_("model worker"), on_delete=models.PROTECT, related_name="care_invitations"
+    )
+    state = models.CharField(_("state"), max_length=10, choices=InvitationState.choices)
+    reason = models.CharField(_("why invited"), max_length=300, blank=True)
+    waiting_since = models.DateTimeField(_("on the waiting list since"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    follow_up = models.BooleanField(_("needs follow-up"), default=False)
+    follow_up_note = models.CharField(_("follow-up note"), max_length=300, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("care invitation")
+        verbose_name_plural = _("care invitations")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "model_worker"], name="care_once_per_campaign"),
+        ]
+        indexes = [
+            models.Index(fields=["batch", "state", "waiting_since"], name="care_inv_batch_state"),
+            models.Index(fields=["model_worker", "state"], name="care_inv_worker_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model_worker} · {self.batch}"
