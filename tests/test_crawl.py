@@ -39,7 +39,7 @@ from gongjiang.accounts.models import AuditEntry, Organisation, User
 from gongjiang.archive.enums import Level, Status
 from gongjiang.archive.models import ModelWorker
 from gongjiang.benefits.models import Batch, Item, Scheme
-from gongjiang.care.models import Campaign
+from gongjiang.care.models import Campaign, VisitPlan
 from gongjiang.platform.enums import Have, Tier
 from gongjiang.platform.models import Case, Evaluation, EvaluationRound, RubricItem, Unit
 from gongjiang.rosters.models import RosterImport
@@ -469,6 +469,36 @@ def make_everything(client: Client) -> dict:
     invitation = care_batch.invitations.get(model_worker=person)
     ok(client.post(f"/care/invitations/{invitation.pk}/answer/", {"answer": "accept"}))
     pages += [campaign.get_absolute_url(), care_batch.get_absolute_url(), "/care/rules/"]
+    ok(submit(client, "/care/visits/plans/new/", {"occasion": "spring_festival", "year": "2027"}))
+    plan = VisitPlan.objects.get(occasion="spring_festival", year=2027)
+    ok(client.post(f"/care/visits/plans/{plan.pk}/add/", {"person": str(person.pk), "reason": "困难劳模"}))
+    entry = plan.entries.get(model_worker=person)
+    ok(
+        submit(
+            client,
+            f"/care/people/{person.pk}/visits/new/?entry={entry.pk}",
+            {
+                "mode": "home",
+                "visited_on": today.isoformat(),
+                "visitors": "区总工会 王主席",
+                "health": "腿脚不便",
+                "housing": "老旧小区六楼，无电梯",
+                "allowance": "arrives",
+            },
+        )
+    )
+    entry.refresh_from_db()
+    ok(
+        submit(
+            client,
+            f"/care/people/{person.pk}/needs/new/?visit={entry.visit_id}",
+            {"description": "希望协调加装电梯", "deadline": "2027-03-01"},
+        )
+    )
+    need = entry.visit.needs.get()
+    ok(client.post(f"/care/needs/{need.pk}/steps/", {"on": today.isoformat(), "note": "已与社区联系"}))
+    pages += [plan.get_absolute_url(), entry.visit.get_absolute_url(), need.get_absolute_url(), "/care/needs/?show=all"]
+    pages.append(f"/care/people/{person.pk}/visits/new/")
     # And one of every state a page shows differently, wherever the links lead first.
     for model, state in [(Batch, "state"), (Unit, "status"), (EvaluationRound, "state"), (RosterImport, "status")]:
         for value in model.objects.values_list(state, flat=True).distinct():
@@ -587,6 +617,12 @@ def test_every_page_people_open_was_reached(site):
         "care:campaign",
         "care:batch",
         "care:rules",
+        "care:plans",
+        "care:plan",
+        "care:visit",
+        "care:visit_create",
+        "care:needs",
+        "care:need",
     }
     assert not pages - reached, sorted(pages - reached)
 

@@ -14,7 +14,7 @@ from gongjiang.accounts.models import AuditEntry, Organisation, User
 from gongjiang.api.models import ApiToken
 from gongjiang.archive.models import FamilyMember, Honour
 from gongjiang.benefits.models import Batch, LedgerEntry, PaymentAccount, Scheme, SchemeRule, TreatmentHold
-from gongjiang.care.models import Invitation
+from gongjiang.care.models import Invitation, Need, PlanEntry, Visit
 from gongjiang.core.models import Job
 from gongjiang.platform.models import (
     Achievement,
@@ -96,6 +96,9 @@ def objects() -> dict[str, object]:
         "invitation": Invitation.objects.filter(model_worker=person).latest("pk"),
         "care_batch": Invitation.objects.filter(model_worker=person).latest("pk").batch,
         "campaign": Invitation.objects.filter(model_worker=person).latest("pk").campaign,
+        "care_plan": PlanEntry.objects.filter(model_worker=person).latest("pk").plan,
+        "visit": Visit.objects.filter(model_worker=person).latest("pk"),
+        "need": Need.objects.filter(model_worker=person).latest("pk"),
     }
 
 
@@ -141,6 +144,14 @@ def path_for(name: str, route: str, o: dict) -> str:
         "care:invite": "care_batch",
         "care:answer": "invitation",
         "care:attendance": "invitation",
+        "care:plan": "care_plan",
+        "care:plan_add": "care_plan",
+        "care:visit": "visit",
+        "care:visit_create": "person",
+        "care:need_create": "person",
+        "care:need": "need",
+        "care:need_step": "need",
+        "care:need_resolve": "need",
     }.get(name) or {
         "archive": "person",
         "benefits": "scheme" if "/schemes/" in route else "person",
@@ -271,6 +282,18 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "care:rules": (200, 200, 200, 403, 200, 403),
     "care:stay_create": (200, 200, 403, 403, 403, 403),
     "care:stays": (200, 200, 200, 403, 200, 403),
+    "care:need": (200, 200, 200, 403, 200, 403),
+    "care:need_create": (200, 200, 200, 403, 403, 403),
+    "care:need_resolve": (405, 405, 405, 405, 405, 405),
+    "care:need_step": (405, 405, 405, 405, 405, 405),
+    "care:needs": (200, 200, 200, 403, 200, 403),
+    "care:plan": (200, 200, 200, 403, 200, 403),
+    "care:plan_add": (405, 405, 405, 405, 405, 405),
+    "care:plan_create": (200, 200, 403, 403, 403, 403),
+    "care:plans": (200, 200, 200, 403, 200, 403),
+    "care:visit": (200, 200, 200, 403, 200, 403),
+    "care:visit_create": (200, 200, 200, 403, 403, 403),
+    "care:visit_rule_create": (200, 200, 403, 403, 403, 403),
     "core:job": (404, 200, 404, 404, 404, 404),
     "core:job_download": (404, 404, 404, 404, 404, 404),
     "core:job_retry": (405, 405, 405, 405, 405, 405),

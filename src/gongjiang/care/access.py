@@ -35,3 +35,43 @@ def access_invitation(user, pk: int) -> Invitation:
     if scope is not None and invitation.model_worker.union_id not in scope:
         raise Http404
     return invitation
+
+
+def _in_scope(user, worker) -> None:
+    scope = permissions.union_scope(user)
+    if scope is not None and worker.union_id not in scope:
+        raise Http404
+
+
+def access_plan(user, pk: int):
+    from gongjiang.care.models import VisitPlan
+
+    _require_view(user)
+    return get_object_or_404(VisitPlan, pk=pk)
+
+
+def access_visit(user, pk: int):
+    from gongjiang.care.models import Visit
+
+    _require_view(user)
+    visit = get_object_or_404(Visit.objects.select_related("model_worker", "recorded_by"), pk=pk)
+    _in_scope(user, visit.model_worker)
+    return visit
+
+
+def access_need(user, pk: int):
+    from gongjiang.care.models import Need
+
+    _require_view(user)
+    need = get_object_or_404(Need.objects.select_related("model_worker", "holder", "visit"), pk=pk)
+    _in_scope(user, need.model_worker)
+    return need
+
+
+def access_entry(user, pk: int):
+    from gongjiang.care.models import PlanEntry
+
+    _require_view(user)
+    entry = get_object_or_404(PlanEntry.objects.select_related("model_worker", "plan"), pk=pk)
+    _in_scope(user, entry.model_worker)
+    return entry

@@ -16,6 +16,11 @@ class CareConfig(AppConfig):
         # a follow-up was noted, never the note.
         audit.SENSITIVE_FIELDS[("care.invitation", "follow_up")] = audit.redact
         audit.SENSITIVE_FIELDS[("care.invitation", "follow_up_note")] = audit.redact
+        # What a visit learns is a private matter, as the hardship file's fields are.
+        for field in ("health", "family", "income", "thoughts", "living", "housing"):
+            audit.SENSITIVE_FIELDS[("care.visit", field)] = audit.redact
+        for obj, field in (("care.need", "description"), ("care.need", "resolution"), ("care.needstep", "note")):
+            audit.SENSITIVE_FIELDS[(obj, field)] = audit.redact
         menu.register(
             menu.Item(
                 group="care",
@@ -32,6 +37,22 @@ class CareConfig(AppConfig):
                 perm=permissions.CarePerm.VIEW_CARE,
                 section="care_stays",
                 order=20,
+            ),
+            menu.Item(
+                group="care",
+                label=_("Visits"),
+                url_name="care:plans",
+                perm=permissions.CarePerm.VIEW_CARE,
+                section="care_visits",
+                order=30,
+            ),
+            menu.Item(
+                group="care",
+                label=_("Needs followed up"),
+                url_name="care:needs",
+                perm=permissions.CarePerm.VIEW_CARE,
+                section="care_needs",
+                order=40,
             ),
             menu.Item(
                 group="care",

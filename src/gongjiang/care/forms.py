@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongjiang.care.enums import CampaignKind, Criterion
-from gongjiang.care.models import Batch
+from gongjiang.care.enums import CampaignKind, Criterion, NeedSource, Occasion, Satisfaction
+from gongjiang.care.models import Batch, Visit
+from gongjiang.care.services.visits import FINDINGS
 from gongjiang.core.forms import DateInput
 
 
@@ -80,3 +81,62 @@ class RuleForm(forms.Form):
     def priority(self) -> list[str]:
         d = self.cleaned_data
         return [c for c in (d["first"], d.get("second"), d.get("third"), d.get("fourth")) if c]
+
+
+class PlanForm(forms.Form):
+    occasion = forms.ChoiceField(label=_("Occasion"), choices=Occasion.choices)
+    year = forms.IntegerField(label=_("Year"), min_value=1979, max_value=2100)
+    title = forms.CharField(
+        label=_("Title"), max_length=100, required=False, help_text=_("Left empty: year and occasion.")
+    )
+
+
+class VisitForm(forms.ModelForm):
+    class Meta:
+        model = Visit
+        fields = ["occasion", "mode", "visited_on", "visitors", *FINDINGS, "allowance", "gifts"]
+        widgets = {
+            "visited_on": DateInput(),
+            **{f: forms.Textarea(attrs={"rows": 2}) for f in FINDINGS},
+        }
+        help_texts = {
+            "gifts": _(
+                "What was handed over. The money or goods themselves go through Treatment "
+                "(the condolence scheme's batch, or the in-kind stock)."
+            ),
+        }
+
+    def __init__(self, *args, planned: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if planned:
+            del self.fields["occasion"]
+
+    def _post_clean(self):  # the service validates; the form only parses
+        pass
+
+
+class NeedForm(forms.Form):
+    source = forms.ChoiceField(label=_("Raised"), choices=NeedSource.choices)
+    description = forms.CharField(label=_("Need"), widget=forms.Textarea(attrs={"rows": 3}))
+    holder = forms.ModelChoiceField(label=_("Held by"), queryset=None)
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
+
+    def __init__(self, *args, holders=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["holder"].queryset = holders
+
+
+class StepForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=DateInput())
+    note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 2}))
+    satisfaction = forms.ChoiceField(label=_("The person's satisfaction"), choices=Satisfaction.choices)
+
+
+class VisitRuleForm(forms.Form):
+    effective_from = forms.DateField(label=_("Effective from"), widget=DateInput())
+    age_at_least = forms.IntegerField(label=_("Aged at least"), min_value=60, max_value=110)
+    months_without_visit = forms.IntegerField(label=_("Months without a visit"), min_value=1, max_value=60)

@@ -19,6 +19,7 @@ from gongjiang.care import selectors
 from gongjiang.care.access import access_batch, access_campaign, access_invitation
 from gongjiang.care.enums import OPEN, CampaignKind, InvitationState
 from gongjiang.care.forms import AttendanceForm, BatchForm, CampaignForm, RuleForm
+from gongjiang.care.models import VisitRule
 from gongjiang.care.permissions import CarePerm
 from gongjiang.care.services import campaigns as campaign_services
 from gongjiang.care.services import invitations as invitation_services
@@ -303,6 +304,7 @@ def rules(request):
         "care/rules.html",
         {
             "groups": [(label, list(selectors.rules(kind))) for kind, label in CampaignKind.choices],
+            "visit_rules": list(VisitRule.objects.order_by("-effective_from", "-id")),
             "may_manage": _can(request.user, CarePerm.MANAGE_CARE),
         },
     )
