@@ -152,6 +152,7 @@ def path_for(name: str, route: str, o: dict) -> str:
         "care:need": "need",
         "care:need_step": "need",
         "care:need_resolve": "need",
+        "care:person": "person",
     }.get(name) or {
         "archive": "person",
         "benefits": "scheme" if "/schemes/" in route else "person",
@@ -291,6 +292,10 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "care:plan_add": (405, 405, 405, 405, 405, 405),
     "care:plan_create": (200, 200, 403, 403, 403, 403),
     "care:plans": (200, 200, 200, 403, 200, 403),
+    "care:person": (200, 200, 200, 403, 200, 403),
+    "care:year": (200, 200, 200, 403, 200, 403),
+    "care:year_chart": (200, 200, 200, 403, 200, 403),
+    "care:year_export": (200, 200, 200, 403, 200, 403),
     "care:visit": (200, 200, 200, 403, 200, 403),
     "care:visit_create": (200, 200, 200, 403, 403, 403),
     "care:visit_rule_create": (200, 200, 403, 403, 403, 403),

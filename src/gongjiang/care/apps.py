@@ -24,6 +24,14 @@ class CareConfig(AppConfig):
         menu.register(
             menu.Item(
                 group="care",
+                label=_("Care this year"),
+                url_name="care:year",
+                perm=permissions.CarePerm.VIEW_CARE,
+                section="care_year",
+                order=5,
+            ),
+            menu.Item(
+                group="care",
                 label=_("Health check-ups"),
                 url_name="care:checkups",
                 perm=permissions.CarePerm.VIEW_CARE,

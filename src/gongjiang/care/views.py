@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,16 +15,18 @@ from django.views.decorators.http import require_POST
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record_read
 from gongjiang.accounts.decorators import perm_required, section
+from gongjiang.accounts.downloads import audited_download
 from gongjiang.archive.selectors import visible_model_workers
-from gongjiang.care import selectors
+from gongjiang.care import exports, selectors, yearly
 from gongjiang.care.access import access_batch, access_campaign, access_invitation
-from gongjiang.care.enums import OPEN, CampaignKind, InvitationState
+from gongjiang.care.enums import OPEN, CampaignKind, InvitationState, Occasion
 from gongjiang.care.forms import AttendanceForm, BatchForm, CampaignForm, RuleForm
-from gongjiang.care.models import VisitRule
+from gongjiang.care.models import Invitation, Need, Visit, VisitRule
 from gongjiang.care.permissions import CarePerm
 from gongjiang.care.services import campaigns as campaign_services
 from gongjiang.care.services import invitations as invitation_services
 from gongjiang.care.services import rules as rule_services
+from gongjiang.core import charts
 from gongjiang.core.forms import apply_errors, report_problem
 from gongjiang.core.pagination import page_from_request, without_paging
 
@@ -339,5 +342,106 @@ def rule_create(request):
             "heading": _("New eligibility and priority rule"),
             "back": reverse("care:rules"),
             "crumb": (reverse("care:rules"), _("Eligibility and priority")),
+        },
+    )
+
+
+# --- The year, and a person's care history ------------------------------------------------------
+
+
+def _year_of(request) -> int:
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() else timezone.localdate().year
+    return year if 1979 <= year <= timezone.localdate().year + 1 else timezone.localdate().year
+
+
+@perm_required(CarePerm.VIEW_CARE)
+@section("care_year")
+def year_page(request):
+    year = _year_of(request)
+    data = yearly.care_year(year)
+    return render(
+        request,
+        "care/year.html",
+        {
+            "year": year,
+            "data": data,
+            "sentences": yearly.sentences(data),
+            "occasions": [(label, data.visits_by_occasion.get(value, 0)) for value, label in Occasion.choices],
+            "years": list(range(timezone.localdate().year, 2013, -1)),
+        },
+    )
+
+
+@perm_required(CarePerm.VIEW_CARE)
+def year_chart(request):
+    data = yearly.care_year(_year_of(request))
+    categories = [_("Check-ups"), _("Stays"), _("Visits"), _("Needs")]
+    fig = charts.stacked_bars(
+        [str(c) for c in categories],
+        [
+            (_("Attended or made"), [data.checkups.attended, data.stays.attended, data.visits, data.needs_resolved]),
+            (
+                _("Invited, not attended / open"),
+                [
+                    max(data.checkups.invited - data.checkups.attended, 0),
+                    max(data.stays.invited - data.stays.attended, 0),
+                    0,
+                    max(data.needs_opened - data.needs_resolved, 0),
+                ],
+            ),
+        ],
+        ylabel=_("People or needs"),
+        width=8.0,
+    )
+    response = HttpResponse(charts.to_svg(fig), content_type="image/svg+xml")
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+    return response
+
+
+@perm_required(CarePerm.VIEW_CARE)
+def year_export(request):
+    year = _year_of(request)
+    data = yearly.care_year(year)
+    return audited_download(
+        lambda path: exports.write_year(path, data),
+        f"关爱服务-{year}.xlsx",
+        actor=request.user,
+        object_type="care.campaign",
+        object_repr=_("Care in %(year)s") % {"year": year},
+        detail={"file": "care_year", "year": year},
+    )
+
+
+@perm_required(CarePerm.VIEW_CARE)
+def person(request, pk: int):
+    """A person's care history (a section of the profile, loaded with htmx)."""
+    worker = get_object_or_404(visible_model_workers(request.user, include_archived=True), pk=pk)
+    if not permissions.may_see_private(request.user, worker):
+        raise PermissionDenied
+    invites = list(
+        Invitation.objects.filter(model_worker=worker)
+        .select_related("batch", "campaign")
+        .order_by("-campaign__year", "-id")[:20]
+    )
+    visits = list(Visit.objects.filter(model_worker=worker).order_by("-visited_on", "-id")[:20])
+    needs = list(Need.objects.filter(model_worker=worker).order_by("state", "-raised_on", "-id")[:20])
+    if invites or visits or needs:
+        record_read(
+            actor=request.user,
+            object_type="archive.modelworker",
+            rows=len(invites) + len(visits) + len(needs),
+            obj=worker,
+            section="care",
+        )
+    return render(
+        request,
+        "care/partials/person.html",
+        {
+            "w": worker,
+            "invites": invites,
+            "visits": visits,
+            "needs": needs,
+            "may_record": permissions.has_perm(request.user, CarePerm.RECORD_CARE) and worker.archived_at is None,
         },
     )
