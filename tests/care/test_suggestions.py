@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from gongjiang.archive.enums import Level, Status
+from gongjiang.archive.enums import HardshipCategory, Level, Status
+from gongjiang.archive.models import HardshipFile
 from gongjiang.benefits.enums import HoldReason
 from gongjiang.benefits.models import TreatmentHold
 from gongjiang.care.enums import CampaignKind
@@ -53,8 +54,9 @@ def test_suggestions_follow_the_rule_and_say_why(staff_user, union_a):
 def test_a_new_rule_from_a_date_changes_the_order_and_ends_the_old_one(staff_user, union_a):
     person(union_a, name="老者", born=dt.date(1950, 3, 1))
     young = person(union_a, name="青年", born=dt.date(1985, 3, 1))
-    young.in_hardship = True
-    young.save(update_fields=["in_hardship"])
+    HardshipFile.objects.create(
+        model_worker=young, category=HardshipCategory.GENERAL, established_on=dt.date(2025, 1, 1)
+    )
     rules.add_rule(
         actor=staff_user,
         kind=CampaignKind.CHECKUP,

@@ -34,8 +34,9 @@ FINDINGS = {
 
 def test_a_spring_festival_plan_is_suggested_from_the_records_in_order(staff_user, union_a):
     poor = person(union_a, name="困难", born=dt.date(1970, 1, 1))
-    poor.in_hardship = True
-    poor.save(update_fields=["in_hardship"])
+    HardshipFile.objects.create(
+        model_worker=poor, category=HardshipCategory.GENERAL, established_on=dt.date(2025, 1, 1)
+    )
     ill = person(union_a, name="患病", born=dt.date(1965, 1, 1))
     HardshipFile.objects.create(
         model_worker=ill, category=HardshipCategory.GENERAL, established_on=dt.date(2025, 1, 1), serious_illness=True
@@ -52,8 +53,8 @@ def test_a_spring_festival_plan_is_suggested_from_the_records_in_order(staff_use
     rule, found = plan_suggestions(staff_user, plan)
     assert (rule.age_at_least, rule.months_without_visit) == (80, 12)
     assert [(s.person.name, s.reason) for s in found] == [
+        ("患病", "困难劳模；患重病；从未走访"),
         ("困难", "困难劳模；从未走访"),
-        ("患病", "患重病；从未走访"),
         ("复查", "体检后需跟进；从未走访"),
         ("高龄", "86岁；从未走访"),
     ]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from gongjiang.accounts import permissions
 from gongjiang.archive.enums import MODEL_WORKER_KINDS, MUNICIPAL_AND_ABOVE, Status, Verification
-from gongjiang.archive.models import Honour, ModelWorker
+from gongjiang.archive.models import HardshipFile, Honour, ModelWorker
 from gongjiang.archive.selectors import visible_model_workers
 from gongjiang.benefits.models import TreatmentHold
 from gongjiang.care.enums import CampaignKind, Criterion, InvitationState
@@ -77,6 +77,32 @@ def _retired_on(ref: dt.date) -> Q:
     return Q(retired_on__lte=ref) | Q(retired_on__isnull=True, status__in=[Status.RETIRED, Status.DECEASED])
 
 
+def titled_in(year: int, ref: dt.date) -> Exists:
+    """Held a model-worker title of municipal level or above in ``year``, not revoked by ``ref``."""
+    return Exists(
+        Honour.objects.filter(
+            model_worker=OuterRef("pk"),
+            kind__in=MODEL_WORKER_KINDS,
+            level__in=MUNICIPAL_AND_ABOVE,
+            year__lte=year,
+            voided_at__isnull=True,
+        ).filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=ref))
+    )
+
+
+def in_hardship_on(ref: dt.date) -> Exists:
+    """A hardship file open on ``ref`` (the file keeps its dates, so past years are answered too)."""
+    return Exists(
+        HardshipFile.objects.filter(model_worker=OuterRef("pk"), established_on__lte=ref).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=ref)
+        )
+    )
+
+
+def alive_on(ref: dt.date) -> Q:
+    return Q(died_on__isnull=True) & ~Q(status=Status.DECEASED) | Q(died_on__gt=ref)
+
+
 def reference_date(campaign: Campaign) -> dt.date:
     """The day a campaign's rule and facts are read on: the first of its year."""
     return dt.date(campaign.year, 1, 1)
@@ -95,13 +121,6 @@ def suggestions(
     if rule is None:
         return None, []
     year_end = dt.date(campaign.year, 12, 31)
-    titled = Honour.objects.filter(
-        model_worker=OuterRef("pk"),
-        kind__in=MODEL_WORKER_KINDS,
-        level__in=MUNICIPAL_AND_ABOVE,
-        year__lte=campaign.year,
-        voided_at__isnull=True,
-    ).filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=ref))
     held = TreatmentHold.objects.filter(model_worker=OuterRef("pk"), starts_on__lte=year_end).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=ref)
     )
@@ -124,13 +143,14 @@ def suggestions(
     qs = (
         visible_model_workers(user)
         .filter(verification=Verification.CONFIRMED)
-        .filter(Q(died_on__isnull=True) & ~Q(status=Status.DECEASED) | Q(died_on__gt=ref))
-        .filter(Exists(titled))
+        .filter(alive_on(ref))
+        .filter(titled_in(campaign.year, ref))
         .exclude(Exists(held))
         .exclude(Exists(in_campaign))
         .annotate(
             last_year=Subquery(last, output_field=IntegerField()),
             is_retired=Case(When(retired, then=Value(1)), default=Value(0), output_field=IntegerField()),
+            hardship=in_hardship_on(ref),
         )
         .filter(due)
     )
@@ -138,7 +158,7 @@ def suggestions(
         Criterion.OVERDUE: F("last_year").asc(nulls_last=True),
         Criterion.NEVER: Case(When(last_year__isnull=True, then=Value(0)), default=Value(1)).asc(),
         Criterion.AGE: F("birth_date").asc(),
-        Criterion.HARDSHIP: F("in_hardship").desc(),
+        Criterion.HARDSHIP: F("hardship").desc(),
         Criterion.WORKING: F("is_retired").asc(),
     }
     keys = [order[c] for c in rule.priority if c in order]
@@ -164,6 +184,6 @@ def reason_for(person: ModelWorker, campaign: Campaign, rule: CareRule, ref: dt.
     b = person.birth_date
     age = ref.year - b.year - ((ref.month, ref.day) < (b.month, b.day))
     parts.append(_("aged %(n)s") % {"n": age})
-    if person.in_hardship:
+    if person.hardship:
         parts.append(_("in hardship"))
     return "；".join(str(p) for p in parts)

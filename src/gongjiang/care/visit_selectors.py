@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjiang.accounts import permissions
-from gongjiang.archive.enums import MUNICIPAL_AND_ABOVE, Status, Verification
+from gongjiang.archive.enums import Verification
 from gongjiang.archive.models import HardshipFile, ModelWorker
 from gongjiang.archive.selectors import visible_model_workers
 from gongjiang.care.enums import NeedState
 from gongjiang.care.models import Invitation, Need, PlanEntry, Visit, VisitPlan, VisitRule
+from gongjiang.care.selectors import alive_on, in_hardship_on, titled_in
 from gongjiang.care.services.visits import visit_rule_in_effect
 
 SUGGESTIONS_SHOWN = 50
@@ -89,7 +90,9 @@ def plan_suggestions(
         return None, []
     old_born = _years_before(ref, rule.age_at_least)
     not_since = _months_before(ref, rule.months_without_visit)
-    ill = HardshipFile.objects.filter(model_worker=OuterRef("pk"), is_active=True, serious_illness=True)
+    ill = HardshipFile.objects.filter(
+        model_worker=OuterRef("pk"), serious_illness=True, established_on__lte=ref
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=ref))
     follow = Invitation.objects.filter(
         model_worker=OuterRef("pk"), follow_up=True, campaign__year__gte=plan.year - 1, campaign__year__lte=plan.year
     )
@@ -101,12 +104,13 @@ def plan_suggestions(
     on_plan = PlanEntry.objects.filter(model_worker=OuterRef("pk"), plan=plan)
     qs = (
         visible_model_workers(user)
-        .filter(verification=Verification.CONFIRMED, highest_level__in=MUNICIPAL_AND_ABOVE)
-        .exclude(status=Status.DECEASED)
+        .filter(verification=Verification.CONFIRMED)
+        .filter(alive_on(ref))
+        .filter(titled_in(plan.year, ref))
         .exclude(Exists(on_plan))
-        .annotate(ill=Exists(ill), follow_up=Exists(follow), last_visit=Subquery(last))
+        .annotate(hardship=in_hardship_on(ref), ill=Exists(ill), follow_up=Exists(follow), last_visit=Subquery(last))
         .filter(
-            Q(in_hardship=True)
+            Q(hardship=True)
             | Q(ill=True)
             | Q(follow_up=True)
             | Q(birth_date__lte=old_born)
@@ -115,7 +119,7 @@ def plan_suggestions(
         )
         .select_related("union")
         .order_by(
-            F("in_hardship").desc(),
+            F("hardship").desc(),
             F("ill").desc(),
             F("follow_up").desc(),
             "birth_date",
@@ -126,7 +130,7 @@ def plan_suggestions(
     out = []
     for p in qs[:limit]:
         parts = []
-        if p.in_hardship:
+        if p.hardship:
             parts.append(_("in hardship"))
         if p.ill:
             parts.append(_("seriously ill"))

@@ -101,7 +101,8 @@ def care_year(year: int, today: dt.date | None = None) -> CareYear:
         resolved=Count("id", filter=Q(state=NeedState.RESOLVED, resolved_on__range=(start, end))),
         overdue=Count(
             "id",
-            filter=Q(raised_on__lte=end, deadline__lt=cutoff) & (Q(state=NeedState.OPEN) | Q(resolved_on__gt=cutoff)),
+            filter=Q(raised_on__range=(start, end), deadline__lt=cutoff)
+            & (Q(state=NeedState.OPEN) | Q(resolved_on__gt=cutoff)),
         ),
     )
     return CareYear(
