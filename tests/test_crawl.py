@@ -39,6 +39,7 @@ from gongjiang.accounts.models import AuditEntry, Organisation, User
 from gongjiang.archive.enums import Level, Status
 from gongjiang.archive.models import ModelWorker
 from gongjiang.benefits.models import Batch, Item, Scheme
+from gongjiang.care.models import Campaign, VisitPlan
 from gongjiang.platform.enums import Have, Tier
 from gongjiang.platform.models import Case, Evaluation, EvaluationRound, RubricItem, Unit
 from gongjiang.rosters.models import RosterImport
@@ -452,6 +453,52 @@ def make_everything(client: Client) -> dict:
         f"/platform/evaluation/{ev.pk}/",
     ]
     pages += [f"/platform/units/?status=all&q={unit.name}", "/accounts/audit/?object_type=platform.unit"]
+    # --- Care: a check-up campaign and its batch; the union's person invited and answering.
+    log_in(client, "staff")
+    ok(submit(client, "/care/checkups/new/", {"year": "2027", "title": "2027 年劳模体检"}))
+    campaign = Campaign.objects.get(kind="checkup", year=2027)
+    ok(
+        submit(
+            client,
+            f"/care/campaigns/{campaign.pk}/batches/new/",
+            {"name": "第一批", "starts_on": "2027-04-18", "place": "区人民医院体检中心", "capacity": "30"},
+        )
+    )
+    care_batch = campaign.batches.get()
+    ok(client.post(f"/care/batches/{care_batch.pk}/invite/", {"person": str(person.pk), "reason": "退休劳模"}))
+    invitation = care_batch.invitations.get(model_worker=person)
+    ok(client.post(f"/care/invitations/{invitation.pk}/answer/", {"answer": "accept"}))
+    pages += [campaign.get_absolute_url(), care_batch.get_absolute_url(), "/care/rules/"]
+    ok(submit(client, "/care/visits/plans/new/", {"occasion": "spring_festival", "year": "2027"}))
+    plan = VisitPlan.objects.get(occasion="spring_festival", year=2027)
+    ok(client.post(f"/care/visits/plans/{plan.pk}/add/", {"person": str(person.pk), "reason": "困难劳模"}))
+    entry = plan.entries.get(model_worker=person)
+    ok(
+        submit(
+            client,
+            f"/care/people/{person.pk}/visits/new/?entry={entry.pk}",
+            {
+                "mode": "home",
+                "visited_on": today.isoformat(),
+                "visitors": "区总工会 王主席",
+                "health": "腿脚不便",
+                "housing": "老旧小区六楼，无电梯",
+                "allowance": "arrives",
+            },
+        )
+    )
+    entry.refresh_from_db()
+    ok(
+        submit(
+            client,
+            f"/care/people/{person.pk}/needs/new/?visit={entry.visit_id}",
+            {"description": "希望协调加装电梯", "deadline": "2027-03-01"},
+        )
+    )
+    need = entry.visit.needs.get()
+    ok(client.post(f"/care/needs/{need.pk}/steps/", {"on": today.isoformat(), "note": "已与社区联系"}))
+    pages += [plan.get_absolute_url(), entry.visit.get_absolute_url(), need.get_absolute_url(), "/care/needs/?show=all"]
+    pages.append(f"/care/people/{person.pk}/visits/new/")
     # And one of every state a page shows differently, wherever the links lead first.
     for model, state in [(Batch, "state"), (Unit, "status"), (EvaluationRound, "state"), (RosterImport, "status")]:
         for value in model.objects.values_list(state, flat=True).distinct():
@@ -567,6 +614,19 @@ def test_every_page_people_open_was_reached(site):
         "platform:achievements",
         "platform:mentoring",
         "api:tokens",
+        "care:checkups",
+        "care:stays",
+        "care:campaign",
+        "care:batch",
+        "care:rules",
+        "care:plans",
+        "care:plan",
+        "care:visit",
+        "care:visit_create",
+        "care:needs",
+        "care:need",
+        "care:year",
+        "care:person",
     }
     assert not pages - reached, sorted(pages - reached)
 

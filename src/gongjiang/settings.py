@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "gongjiang.rosters",
     "gongjiang.benefits",
     "gongjiang.platform",
+    "gongjiang.care",
     "gongjiang.api",
     "gongjiang.demo",
     "ninja",

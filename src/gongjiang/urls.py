@@ -11,6 +11,7 @@ urlpatterns = [
     path("rosters/", include("gongjiang.rosters.urls")),
     path("benefits/", include("gongjiang.benefits.urls")),
     path("platform/", include("gongjiang.platform.urls")),
+    path("care/", include("gongjiang.care.urls")),
     path("jobs/", include("gongjiang.core.urls")),
     path("api/", include(api_urls.urlpatterns)),
     path("accounts/tokens/", include((api_urls.token_urlpatterns, "api"), namespace="api")),

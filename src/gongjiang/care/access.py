@@ -1,0 +1,77 @@
+"""Fetch-and-check for the care objects, the same for pages and the API: a person's invitation
+outside the user's scope is a 404, as another union's record is."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from gongjiang.accounts import permissions
+from gongjiang.care.models import Batch, Campaign, Invitation
+from gongjiang.care.permissions import CarePerm
+
+
+def _require_view(user) -> None:
+    permissions.require(user, CarePerm.VIEW_CARE)
+
+
+def access_campaign(user, pk: int) -> Campaign:
+    _require_view(user)
+    return get_object_or_404(Campaign, pk=pk)
+
+
+def access_batch(user, pk: int, *, for_update: bool = False) -> Batch:
+    _require_view(user)
+    qs = Batch.objects.select_related("campaign")
+    if for_update:
+        qs = qs.select_for_update()
+    return get_object_or_404(qs, pk=pk)
+
+
+def access_invitation(user, pk: int) -> Invitation:
+    _require_view(user)
+    invitation = get_object_or_404(Invitation.objects.select_related("model_worker", "batch", "batch__campaign"), pk=pk)
+    scope = permissions.union_scope(user)
+    if scope is not None and invitation.model_worker.union_id not in scope:
+        raise Http404
+    return invitation
+
+
+def _in_scope(user, worker) -> None:
+    scope = permissions.union_scope(user)
+    if scope is not None and worker.union_id not in scope:
+        raise Http404
+
+
+def access_plan(user, pk: int):
+    from gongjiang.care.models import VisitPlan
+
+    _require_view(user)
+    return get_object_or_404(VisitPlan, pk=pk)
+
+
+def access_visit(user, pk: int):
+    from gongjiang.care.models import Visit
+
+    _require_view(user)
+    visit = get_object_or_404(Visit.objects.select_related("model_worker", "recorded_by"), pk=pk)
+    _in_scope(user, visit.model_worker)
+    return visit
+
+
+def access_need(user, pk: int):
+    from gongjiang.care.models import Need
+
+    _require_view(user)
+    need = get_object_or_404(Need.objects.select_related("model_worker", "holder", "visit"), pk=pk)
+    _in_scope(user, need.model_worker)
+    return need
+
+
+def access_entry(user, pk: int):
+    from gongjiang.care.models import PlanEntry
+
+    _require_view(user)
+    entry = get_object_or_404(PlanEntry.objects.select_related("model_worker", "plan"), pk=pk)
+    _in_scope(user, entry.model_worker)
+    return entry

@@ -1,0 +1,37 @@
+from django.urls import path
+
+from gongjiang.care import views as v
+from gongjiang.care import visit_views as vv
+
+app_name = "care"
+urlpatterns = [
+    path("checkups/", v.checkups, name="checkups"),
+    path("checkups/new/", v.checkup_create, name="checkup_create"),
+    path("stays/", v.stays, name="stays"),
+    path("stays/new/", v.stay_create, name="stay_create"),
+    path("campaigns/<int:pk>/", v.campaign_detail, name="campaign"),
+    path("campaigns/<int:pk>/batches/new/", v.batch_create, name="batch_create"),
+    path("batches/<int:pk>/", v.batch_detail, name="batch"),
+    path("batches/<int:pk>/edit/", v.batch_edit, name="batch_edit"),
+    path("batches/<int:pk>/invite/", v.invite, name="invite"),
+    path("invitations/<int:pk>/answer/", v.answer, name="answer"),
+    path("invitations/<int:pk>/attendance/", v.attendance, name="attendance"),
+    path("year/", v.year_page, name="year"),
+    path("year/chart.svg", v.year_chart, name="year_chart"),
+    path("year/export.xlsx", v.year_export, name="year_export"),
+    path("people/<int:pk>/", v.person, name="person"),
+    path("rules/", v.rules, name="rules"),
+    path("rules/new/", v.rule_create, name="rule_create"),
+    path("rules/visits/new/", vv.visit_rule_create, name="visit_rule_create"),
+    path("visits/", vv.plans, name="plans"),
+    path("visits/plans/new/", vv.plan_create, name="plan_create"),
+    path("visits/plans/<int:pk>/", vv.plan_detail, name="plan"),
+    path("visits/plans/<int:pk>/add/", vv.plan_add, name="plan_add"),
+    path("visits/<int:pk>/", vv.visit_detail, name="visit"),
+    path("people/<int:pk>/visits/new/", vv.visit_create, name="visit_create"),
+    path("people/<int:pk>/needs/new/", vv.need_create, name="need_create"),
+    path("needs/", vv.need_list, name="needs"),
+    path("needs/<int:pk>/", vv.need_detail, name="need"),
+    path("needs/<int:pk>/steps/", vv.need_step, name="need_step"),
+    path("needs/<int:pk>/resolve/", vv.need_resolve, name="need_resolve"),
+]
