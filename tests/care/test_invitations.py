@@ -10,7 +10,7 @@ from gongjiang.accounts.models import AuditEntry
 from gongjiang.archive.enums import Status
 from gongjiang.care.enums import InvitationState
 from gongjiang.care.models import Batch, Invitation
-from gongjiang.care.services import invitations
+from gongjiang.care.services import campaigns, invitations
 from tests.care.conftest import checkup, person
 
 pytestmark = pytest.mark.django_db
@@ -108,8 +108,6 @@ def test_the_auditor_cannot_invite(staff_user, auditor_user, union_a):
 
 
 def test_more_places_move_the_waiting_list_up(staff_user, union_a):
-    from gongjiang.care.services import campaigns
-
     _campaign, batch = checkup(staff_user, places=1)
     invitations.invite(actor=staff_user, batch=batch, model_worker=person(union_a, name="甲"))
     invitations.invite(actor=staff_user, batch=batch, model_worker=person(union_a, name="乙"), waiting=True)

@@ -9,6 +9,7 @@ from gongjiang.archive.models import HardshipFile
 from gongjiang.benefits.enums import HoldReason
 from gongjiang.benefits.models import TreatmentHold
 from gongjiang.care.enums import CampaignKind
+from gongjiang.care.models import Batch
 from gongjiang.care.selectors import suggestions
 from gongjiang.care.services import campaigns, invitations, rules
 from tests.care.conftest import checkup, person
@@ -17,8 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 def attended(actor, worker, year):
-    from gongjiang.care.models import Batch
-
     batch = Batch.objects.filter(campaign__year=year, campaign__kind=CampaignKind.CHECKUP).first()
     if batch is None:
         _campaign, batch = checkup(actor, year=year, places=5)

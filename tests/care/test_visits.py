@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from gongjiang.accounts.enums import Role
 from gongjiang.accounts.models import AuditEntry
 from gongjiang.archive.enums import HardshipCategory
 from gongjiang.archive.models import HardshipFile
@@ -117,8 +118,6 @@ def test_a_need_raised_at_a_visit_is_followed_to_resolution(staff_user, union_us
 
 
 def test_a_need_is_held_by_the_federation_or_the_persons_union(staff_user, make_user, union_a, union_b):
-    from gongjiang.accounts.enums import Role
-
     outsider = make_user(Role.UNION_STAFF, organisation=union_b)
     with pytest.raises(ValidationError) as e:
         needs.raise_need(

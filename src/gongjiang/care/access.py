@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from gongjiang.accounts import permissions
-from gongjiang.care.models import Batch, Campaign, Invitation
+from gongjiang.care.models import Batch, Campaign, Invitation, Need, PlanEntry, Visit, VisitPlan
 from gongjiang.care.permissions import CarePerm
 
 
@@ -44,15 +44,11 @@ def _in_scope(user, worker) -> None:
 
 
 def access_plan(user, pk: int):
-    from gongjiang.care.models import VisitPlan
-
     _require_view(user)
     return get_object_or_404(VisitPlan, pk=pk)
 
 
 def access_visit(user, pk: int):
-    from gongjiang.care.models import Visit
-
     _require_view(user)
     visit = get_object_or_404(Visit.objects.select_related("model_worker", "recorded_by"), pk=pk)
     _in_scope(user, visit.model_worker)
@@ -60,8 +56,6 @@ def access_visit(user, pk: int):
 
 
 def access_need(user, pk: int):
-    from gongjiang.care.models import Need
-
     _require_view(user)
     need = get_object_or_404(Need.objects.select_related("model_worker", "holder", "visit"), pk=pk)
     _in_scope(user, need.model_worker)
@@ -69,8 +63,6 @@ def access_need(user, pk: int):
 
 
 def access_entry(user, pk: int):
-    from gongjiang.care.models import PlanEntry
-
     _require_view(user)
     entry = get_object_or_404(PlanEntry.objects.select_related("model_worker", "plan"), pk=pk)
     _in_scope(user, entry.model_worker)

@@ -8,8 +8,9 @@ class CareConfig(AppConfig):
     verbose_name = _("Care")
 
     def ready(self):
-        from gongjiang.accounts import audit, menu
-        from gongjiang.care import permissions
+        # Registered once the app registry is ready (Django's app loading), not at import.
+        from gongjiang.accounts import audit, menu  # noqa: PLC0415
+        from gongjiang.care import permissions  # noqa: PLC0415
 
         permissions.grant_roles()
         # What a check-up found stays between the person and the doctor: the log keeps only that

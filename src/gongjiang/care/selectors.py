@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils.translation import gettext as _
@@ -166,8 +167,9 @@ def suggestions(
     return rule, [Suggestion(p, p.last_year, reason_for(p, campaign, rule, ref)) for p in people]
 
 
-def reason_for(person: ModelWorker, campaign: Campaign, rule: CareRule, ref: dt.date) -> str:
-    """Why a person is suggested, in words: when last, the interval that applies, age, hardship."""
+def reason_for(person: Any, campaign: Campaign, rule: CareRule, ref: dt.date) -> str:
+    """Why a person is suggested, in words: when last, the interval that applies, age, hardship.
+    ``person`` is a suggestions row: a ModelWorker annotated with last_year, is_retired, hardship."""
     kind = CampaignKind(campaign.kind).label
     parts = []
     if person.last_year is None:

@@ -16,6 +16,7 @@ from gongjiang.accounts.enums import AuditAction
 from gongjiang.care.enums import CampaignKind
 from gongjiang.care.models import Batch, Campaign
 from gongjiang.care.permissions import CarePerm
+from gongjiang.care.services.invitations import fill_from_waiting
 
 # A stay is "about a week" (rules.md): a batch longer than this is a typing mistake.
 LONGEST_STAY_DAYS = 14
@@ -122,7 +123,5 @@ def change_batch(*, actor, batch: Batch, data: dict[str, Any]) -> Batch:
     if changes:
         record(actor=actor, action=AuditAction.UPDATE, obj=batch, changes=changes)
     if "capacity" in changes:  # more places: the waiting list moves up
-        from gongjiang.care.services.invitations import fill_from_waiting
-
         fill_from_waiting(actor, batch)
     return batch

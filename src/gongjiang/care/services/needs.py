@@ -4,6 +4,7 @@ with the person's satisfaction."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -114,7 +115,7 @@ def reassign(*, actor, need: Need, holder, deadline: dt.date) -> Need:
     need = _locked_open(need)
     if holder is None or not may_hold(holder, need.model_worker):
         raise ValidationError({"holder": [_("Choose federation staff, or staff of the person's union.")]})
-    changes = {}
+    changes: dict[str, Any] = {}
     if holder.pk != need.holder_id:
         changes["holder"] = [str(need.holder), str(holder)]
     if deadline != need.deadline:

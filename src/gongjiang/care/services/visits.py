@@ -138,7 +138,7 @@ def add_to_plan(*, actor, plan: VisitPlan, model_worker, reason: str = "", by_fe
 
 
 def _clean_visit(data: dict[str, Any]) -> dict[str, Any]:
-    clean = {k: data.get(k) for k in VISIT_FIELDS}
+    clean: dict[str, Any] = {k: data.get(k) for k in VISIT_FIELDS}
     for k in (*FINDINGS, "visitors", "gifts"):
         clean[k] = (clean[k] or "").strip()
     clean["visitors"] = clean["visitors"][:200]
