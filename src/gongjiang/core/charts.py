@@ -61,6 +61,9 @@ def stacked_bars(
     ax.set_xticks(x[::step], [categories[i] for i in x[::step]], rotation=0, fontsize=9)
     ax.set_ylabel(ylabel)
     ax.grid(axis="y", alpha=0.3)
+    # Counts: whole numbers from zero, and an empty year an empty axis from 0, not ±0.04.
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_ylim(bottom=0, top=None if max(bottom, default=0) > 0 else 1)
     # Above the plot area: inside it the legend would cover the tallest bars.
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, ncols=len(series), fontsize=9)
     ax.margins(x=0.01)
