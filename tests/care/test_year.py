@@ -126,3 +126,32 @@ def test_a_persons_care_history_on_the_profile(client, staff_user, union_user, u
     client.force_login(union_user)
     other = person(union_b, name="他会")
     assert client.get(reverse("care:person", args=[other.pk])).status_code == 404
+
+
+def test_a_union_reads_the_year_of_its_own_people_only(client, staff_user, union_user, union_a, union_b):
+    """As the dashboard counts: another union's visits, needs and check-ups are not in a union's figures."""
+    ours = person(union_a, name="本会劳模", status=Status.WORKING)
+    theirs = [person(union_b, name=f"外会劳模{i}", status=Status.WORKING) for i in range(3)]
+    held(CampaignKind.CHECKUP, 2026, [dt.date(2026, 4, 15), dt.date(2026, 4, 26)], [ours, *theirs[:1]])
+    for p in theirs:
+        visits.record_visit(actor=staff_user, model_worker=p, data={**FINDINGS, "occasion": Occasion.SPRING_FESTIVAL})
+    needs.raise_need(
+        actor=staff_user,
+        model_worker=theirs[0],
+        source="phone",
+        description="加装电梯",
+        holder=staff_user,
+        deadline=dt.date(2026, 12, 31),
+    )
+    everyone, mine = care_year(2026), care_year(2026, unions=[union_a.pk])
+    assert (everyone.checkups.attended, everyone.people_visited, everyone.needs_opened) == (2, 3, 1)
+    assert (mine.checkups.attended, mine.people_visited, mine.needs_opened) == (1, 0, 0)
+    assert mine.checkups.batches == 2  # the federation's batches are the same for all
+    client.force_login(staff_user)
+    page = client.get(reverse("care:year") + "?year=2026").content.decode()
+    assert "走访慰问劳模3人次" in page
+    assert "为劳模办实事1件" in page
+    client.force_login(union_user)
+    page = client.get(reverse("care:year") + "?year=2026").content.decode()
+    assert "走访慰问劳模3人次" not in page
+    assert "为劳模办实事1件" not in page

@@ -359,7 +359,7 @@ def _year_of(request) -> int:
 @section("care_year")
 def year_page(request):
     year = _year_of(request)
-    data = yearly.care_year(year)
+    data = yearly.care_year(year, unions=permissions.union_scope(request.user))
     return render(
         request,
         "care/year.html",
@@ -375,7 +375,7 @@ def year_page(request):
 
 @perm_required(CarePerm.VIEW_CARE)
 def year_chart(request):
-    data = yearly.care_year(_year_of(request))
+    data = yearly.care_year(_year_of(request), unions=permissions.union_scope(request.user))
     categories = [_("Check-ups"), _("Stays"), _("Visits"), _("Needs")]
     fig = charts.stacked_bars(
         [str(c) for c in categories],
@@ -402,7 +402,7 @@ def year_chart(request):
 @perm_required(CarePerm.VIEW_CARE)
 def year_export(request):
     year = _year_of(request)
-    data = yearly.care_year(year)
+    data = yearly.care_year(year, unions=permissions.union_scope(request.user))
     return audited_download(
         lambda path: exports.write_year(path, data),
         f"关爱服务-{year}.xlsx",

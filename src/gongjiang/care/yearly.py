@@ -60,12 +60,12 @@ class CareYear:
         return sum(self.visits_by_occasion.values())
 
 
-def _programme(kind: str, year: int) -> Programme:
+def _programme(kind: str, year: int, people: Q) -> Programme:
     out = Programme()
     out.dates = list(Batch.objects.filter(campaign__kind=kind, campaign__year=year).values_list("starts_on", flat=True))
     out.batches = len(out.dates)
     end = dt.date(year, 12, 31)
-    row = Invitation.objects.filter(campaign__kind=kind, campaign__year=year).aggregate(
+    row = Invitation.objects.filter(people, campaign__kind=kind, campaign__year=year).aggregate(
         invited=Count("id", filter=~Q(state=InvitationState.WAITING)),
         attended=Count("id", filter=Q(state=InvitationState.ATTENDED)),
         working=Count(
@@ -81,10 +81,13 @@ def _programme(kind: str, year: int) -> Programme:
     return out
 
 
-def care_year(year: int, today: dt.date | None = None) -> CareYear:
+def care_year(year: int, today: dt.date | None = None, *, unions: list[int] | None = None) -> CareYear:
+    """The year's figures; with ``unions`` (a grassroots user's scope) only of those unions' people,
+    as the dashboard counts (the batches themselves are the federation's, shared by all)."""
     today = today or timezone.localdate()
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    visits = Visit.objects.filter(visited_on__range=(start, end))
+    people = Q() if unions is None else Q(model_worker__union_id__in=unions)
+    visits = Visit.objects.filter(people, visited_on__range=(start, end))
     by_occasion = dict(visits.values_list("occasion").annotate(n=Count("id")).order_by())
     v = visits.aggregate(
         focus=Count(
@@ -96,7 +99,7 @@ def care_year(year: int, today: dt.date | None = None) -> CareYear:
         people=Count("model_worker", distinct=True),
     )
     cutoff = min(today, end)
-    n = Need.objects.aggregate(
+    n = Need.objects.filter(people).aggregate(
         opened=Count("id", filter=Q(raised_on__range=(start, end))),
         resolved=Count("id", filter=Q(state=NeedState.RESOLVED, resolved_on__range=(start, end))),
         overdue=Count(
@@ -107,8 +110,8 @@ def care_year(year: int, today: dt.date | None = None) -> CareYear:
     )
     return CareYear(
         year=year,
-        checkups=_programme(CampaignKind.CHECKUP, year),
-        stays=_programme(CampaignKind.STAY, year),
+        checkups=_programme(CampaignKind.CHECKUP, year, people),
+        stays=_programme(CampaignKind.STAY, year, people),
         visits_by_occasion={o: by_occasion.get(o, 0) for o in Occasion.values},
         visits_focus=v["focus"],
         people_visited=v["people"],
