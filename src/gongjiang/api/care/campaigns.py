@@ -10,13 +10,13 @@ from ninja import Status
 from gongjiang.accounts.audit import record_read
 from gongjiang.api.care.common import require, router
 from gongjiang.api.care.schemas import (
-    BatchDetail,
-    BatchIn,
-    CampaignDetail,
-    CampaignIn,
-    CampaignOut,
-    InvitationOut,
-    SuggestionsOut,
+    CareBatchDetail,
+    CareBatchIn,
+    CareCampaignDetail,
+    CareCampaignIn,
+    CareCampaignOut,
+    CareInvitationOut,
+    CareSuggestionsOut,
 )
 from gongjiang.api.common import ERRORS, WRITE_ERRORS, Page, page
 from gongjiang.care import selectors
@@ -26,8 +26,8 @@ from gongjiang.care.models import Batch, Campaign
 from gongjiang.care.permissions import CarePerm
 from gongjiang.care.services import campaigns as services
 
-CampaignPage = Page[CampaignOut]
-InvitationPage = Page[InvitationOut]
+CampaignPage = Page[CareCampaignOut]
+InvitationPage = Page[CareInvitationOut]
 StateName = Literal["", "invited", "accepted", "declined", "waiting", "attended", "absent"]
 
 
@@ -68,9 +68,9 @@ def campaigns(
 
 
 @router.post(
-    "/care/campaigns", response={201: CampaignDetail, **WRITE_ERRORS}, summary="新建体检或疗休养活动（区总工会）"
+    "/care/campaigns", response={201: CareCampaignDetail, **WRITE_ERRORS}, summary="新建体检或疗休养活动（区总工会）"
 )
-def create_campaign(request, payload: CampaignIn):
+def create_campaign(request, payload: CareCampaignIn):
     require(request, CarePerm.MANAGE_CARE)
     campaign = services.create_campaign(actor=request.user, **payload.dict())
     return Status(201, _campaign_detail(campaign))
@@ -78,7 +78,7 @@ def create_campaign(request, payload: CampaignIn):
 
 @router.get(
     "/care/campaigns/{int:campaign_id}",
-    response={200: CampaignDetail, **ERRORS},
+    response={200: CareCampaignDetail, **ERRORS},
     summary="一个活动：各批次的名额、已占、空余，与各状态的人数",
 )
 def campaign(request, campaign_id: int):
@@ -87,10 +87,10 @@ def campaign(request, campaign_id: int):
 
 @router.post(
     "/care/campaigns/{int:campaign_id}/batches",
-    response={201: BatchDetail, **WRITE_ERRORS},
+    response={201: CareBatchDetail, **WRITE_ERRORS},
     summary="为活动添加批次（日期、体检机构或目的地、名额；疗休养另有人均费用与日程）",
 )
-def create_batch(request, campaign_id: int, payload: BatchIn):
+def create_batch(request, campaign_id: int, payload: CareBatchIn):
     require(request, CarePerm.MANAGE_CARE)
     found = access_campaign(request.user, campaign_id)
     batch = services.add_batch(actor=request.user, campaign=found, data=payload.dict())
@@ -99,7 +99,7 @@ def create_batch(request, campaign_id: int, payload: BatchIn):
 
 @router.get(
     "/care/batches/{int:batch_id}",
-    response={200: BatchDetail, **ERRORS},
+    response={200: CareBatchDetail, **ERRORS},
     summary="一个批次：名额、已占、空余，各状态人数与候补名单（按先后）",
 )
 def batch(request, batch_id: int):
@@ -125,7 +125,7 @@ def batch_invitations(request, batch_id: int, state: StateName = "", cursor: str
 
 @router.get(
     "/care/batches/{int:batch_id}/suggestions",
-    response={200: SuggestionsOut, **ERRORS},
+    response={200: CareSuggestionsOut, **ERRORS},
     summary="建议邀请的人（按生效规则的优先顺序，附理由）",
 )
 def batch_suggestions(request, batch_id: int):

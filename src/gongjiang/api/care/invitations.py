@@ -9,7 +9,14 @@ from __future__ import annotations
 from ninja import Status
 
 from gongjiang.api.care.common import person, require, router
-from gongjiang.api.care.schemas import AnswerIn, AnswerOut, AttendanceIn, InvitationOut, InviteIn, InviteOut
+from gongjiang.api.care.schemas import (
+    CareAnswerIn,
+    CareAnswerOut,
+    CareAttendanceIn,
+    CareInvitationOut,
+    CareInviteIn,
+    CareInviteOut,
+)
 from gongjiang.api.common import WRITE_ERRORS
 from gongjiang.care import selectors
 from gongjiang.care.access import access_batch, access_invitation
@@ -24,10 +31,10 @@ def _fresh(request, invitation: Invitation) -> Invitation:
 
 @router.post(
     "/care/batches/{int:batch_id}/invitations",
-    response={201: InviteOut, **WRITE_ERRORS},
+    response={201: CareInviteOut, **WRITE_ERRORS},
     summary="邀请一人参加批次（占一个名额），或列入候补名单；名额已满时拒绝",
 )
-def invite(request, batch_id: int, payload: InviteIn):
+def invite(request, batch_id: int, payload: CareInviteIn):
     require(request, CarePerm.RECORD_CARE)
     found = access_batch(request.user, batch_id)
     made = services.invite(
@@ -42,10 +49,10 @@ def invite(request, batch_id: int, payload: InviteIn):
 
 @router.post(
     "/care/invitations/{int:invitation_id}/answer",
-    response={200: AnswerOut, **WRITE_ERRORS},
+    response={200: CareAnswerOut, **WRITE_ERRORS},
     summary="记录本人的答复：接受或谢绝（谢绝空出的名额依次给候补名单上的人）",
 )
-def answer_invitation(request, invitation_id: int, payload: AnswerIn):
+def answer_invitation(request, invitation_id: int, payload: CareAnswerIn):
     require(request, CarePerm.RECORD_CARE)
     found = access_invitation(request.user, invitation_id)
     promoted = services.answer(actor=request.user, invitation=found, accepted=payload.answer == "accept")
@@ -59,10 +66,10 @@ def answer_invitation(request, invitation_id: int, payload: AnswerIn):
 
 @router.post(
     "/care/invitations/{int:invitation_id}/attendance",
-    response={200: InvitationOut, **WRITE_ERRORS},
+    response={200: CareInvitationOut, **WRITE_ERRORS},
     summary="记录是否参加（批次开始后）；体检只记是否需要跟进与简短说明，不存体检报告",
 )
-def record_attendance(request, invitation_id: int, payload: AttendanceIn):
+def record_attendance(request, invitation_id: int, payload: CareAttendanceIn):
     require(request, CarePerm.RECORD_CARE)
     found = access_invitation(request.user, invitation_id)
     services.record_attendance(

@@ -10,7 +10,14 @@ from ninja import Status
 
 from gongjiang.accounts.audit import record_read
 from gongjiang.api.care.common import pick, require, router
-from gongjiang.api.care.schemas import NeedDetail, NeedIn, NeedSummary, ResolveIn, StepIn, StepOut
+from gongjiang.api.care.schemas import (
+    CareNeedDetail,
+    CareNeedIn,
+    CareNeedSummary,
+    CareResolveIn,
+    CareStepIn,
+    CareStepOut,
+)
 from gongjiang.api.common import ERRORS, WRITE_ERRORS, Page, page
 from gongjiang.care import visit_selectors as selectors
 from gongjiang.care.access import access_need, access_person, access_visit, need_holders
@@ -19,7 +26,7 @@ from gongjiang.care.models import Need
 from gongjiang.care.permissions import CarePerm
 from gongjiang.care.services import needs as services
 
-NeedPage = Page[NeedSummary]
+NeedPage = Page[CareNeedSummary]
 
 
 def _detail(request, pk: int) -> Need:
@@ -55,10 +62,10 @@ def needs(
 
 @router.post(
     "/care/people/{int:worker_id}/needs",
-    response={201: NeedDetail, **WRITE_ERRORS},
+    response={201: CareNeedDetail, **WRITE_ERRORS},
     summary="记录一件实事（经办人：区总工会人员或本人所在工会的人员；默认本人经办）",
 )
-def create_need(request, worker_id: int, payload: NeedIn):
+def create_need(request, worker_id: int, payload: CareNeedIn):
     require(request, CarePerm.RECORD_CARE)
     worker = access_person(request.user, worker_id)
     holder = request.user if payload.holder is None else pick(need_holders(worker), payload.holder, "holder")
@@ -75,7 +82,7 @@ def create_need(request, worker_id: int, payload: NeedIn):
     return Status(201, _detail(request, made.pk))
 
 
-@router.get("/care/needs/{int:need_id}", response={200: NeedDetail, **ERRORS}, summary="一件实事与每一步办理")
+@router.get("/care/needs/{int:need_id}", response={200: CareNeedDetail, **ERRORS}, summary="一件实事与每一步办理")
 def need(request, need_id: int):
     found = _detail(request, need_id)
     record_read(actor=request.user, object_type="care.need", rows=1, obj=found)
@@ -84,10 +91,10 @@ def need(request, need_id: int):
 
 @router.post(
     "/care/needs/{int:need_id}/steps",
-    response={201: StepOut, **WRITE_ERRORS},
+    response={201: CareStepOut, **WRITE_ERRORS},
     summary="记录办理的一步（日期、做了什么）",
 )
-def add_need_step(request, need_id: int, payload: StepIn):
+def add_need_step(request, need_id: int, payload: CareStepIn):
     require(request, CarePerm.RECORD_CARE)
     found = access_need(request.user, need_id)
     return Status(201, services.add_step(actor=request.user, need=found, on=payload.on, note=payload.note))
@@ -95,10 +102,10 @@ def add_need_step(request, need_id: int, payload: StepIn):
 
 @router.post(
     "/care/needs/{int:need_id}/resolve",
-    response={200: NeedDetail, **WRITE_ERRORS},
+    response={200: CareNeedDetail, **WRITE_ERRORS},
     summary="办结：如何解决，本人是否满意",
 )
-def resolve_need(request, need_id: int, payload: ResolveIn):
+def resolve_need(request, need_id: int, payload: CareResolveIn):
     require(request, CarePerm.RECORD_CARE)
     found = access_need(request.user, need_id)
     services.resolve(

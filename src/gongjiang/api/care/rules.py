@@ -8,7 +8,7 @@ from typing import Literal
 from ninja import Status
 
 from gongjiang.api.care.common import require, router
-from gongjiang.api.care.schemas import RuleIn, RuleOut, VisitRuleIn, VisitRuleOut
+from gongjiang.api.care.schemas import CareRuleIn, CareRuleOut, CareVisitRuleIn, CareVisitRuleOut
 from gongjiang.api.common import ERRORS, WRITE_ERRORS, Page, page
 from gongjiang.care import selectors
 from gongjiang.care.models import CareRule, VisitRule
@@ -16,8 +16,8 @@ from gongjiang.care.permissions import CarePerm
 from gongjiang.care.services import rules as services
 from gongjiang.care.services import visits as visit_services
 
-RulePage = Page[RuleOut]
-VisitRulePage = Page[VisitRuleOut]
+RulePage = Page[CareRuleOut]
+VisitRulePage = Page[CareVisitRuleOut]
 
 
 @router.get("/care/rules", response={200: RulePage, **ERRORS}, summary="体检与疗休养的条件与优先顺序（新的在前）")
@@ -29,10 +29,10 @@ def rules(request, kind: Literal["", "checkup", "stay"] = "", cursor: str = "", 
 
 @router.post(
     "/care/rules",
-    response={201: RuleOut, **WRITE_ERRORS},
+    response={201: CareRuleOut, **WRITE_ERRORS},
     summary="新的条件与优先顺序，自某日起生效（此前的规则于前一日结束）",
 )
-def create_rule(request, payload: RuleIn):
+def create_rule(request, payload: CareRuleIn):
     require(request, CarePerm.MANAGE_CARE)
     return Status(201, services.add_rule(actor=request.user, **payload.dict()))
 
@@ -45,9 +45,9 @@ def visit_rules(request, cursor: str = "", limit: int = 50):
 
 @router.post(
     "/care/visit-rules",
-    response={201: VisitRuleOut, **WRITE_ERRORS},
+    response={201: CareVisitRuleOut, **WRITE_ERRORS},
     summary="新的走访条件，自某日起生效",
 )
-def create_visit_rule(request, payload: VisitRuleIn):
+def create_visit_rule(request, payload: CareVisitRuleIn):
     require(request, CarePerm.MANAGE_CARE)
     return Status(201, visit_services.add_visit_rule(actor=request.user, **payload.dict()))

@@ -45,12 +45,12 @@ CriterionName = Literal["overdue", "never", "age", "hardship", "working"]
 Cost = decimal_input(8, 2, example="1800.00")
 
 
-class Ref(Schema):
+class CareRef(Schema):
     id: int
     name: str
 
 
-class UserRef(Schema):
+class CareUserRef(Schema):
     id: int
     name: str
 
@@ -59,17 +59,17 @@ class UserRef(Schema):
         return str(obj)
 
 
-class PersonRef(Schema):
+class CarePersonRef(Schema):
     # A ModelWorker with its union.
     id: int
     name: str
-    union: Ref
+    union: CareRef
 
 
 # --- Campaigns and batches -------------------------------------------------------------------
 
 
-class CampaignOut(Schema):
+class CareCampaignOut(Schema):
     id: int
     kind: str
     kind_label: str
@@ -82,7 +82,7 @@ class CampaignOut(Schema):
         return choice(obj.kind, CampaignKind)
 
 
-class BatchOut(Schema):
+class CareBatchOut(Schema):
     id: int
     campaign_id: int
     name: str
@@ -100,7 +100,7 @@ class BatchOut(Schema):
         return [line.strip() for line in obj.programme.splitlines() if line.strip()]
 
 
-class StateCounts(Schema):
+class CareStateCounts(Schema):
     invited: int
     accepted: int
     declined: int
@@ -109,21 +109,21 @@ class StateCounts(Schema):
     absent: int
 
 
-class CampaignDetail(CampaignOut):
+class CareCampaignDetail(CareCampaignOut):
     # A Campaign with ``batches_list`` and ``counts`` set by the endpoint.
-    batches: list[BatchOut]
-    counts: StateCounts
+    batches: list[CareBatchOut]
+    counts: CareStateCounts
 
     @staticmethod
     def resolve_batches(obj) -> list:
         return obj.batches_list
 
 
-class InvitationOut(Schema):
+class CareInvitationOut(Schema):
     id: int
     campaign_id: int
     batch_id: int
-    person: PersonRef
+    person: CarePersonRef
     state: str
     state_label: str
     reason: str
@@ -141,21 +141,21 @@ class InvitationOut(Schema):
         return choice(obj.state, InvitationState)
 
 
-class BatchDetail(BatchOut):
+class CareBatchDetail(CareBatchOut):
     # A Batch with ``counts`` and ``waiting`` (the waiting list in order) set by the endpoint.
-    campaign: CampaignOut
-    counts: StateCounts
-    waiting: list[InvitationOut]
+    campaign: CareCampaignOut
+    counts: CareStateCounts
+    waiting: list[CareInvitationOut]
 
 
-class CampaignIn(Schema):
+class CareCampaignIn(Schema):
     kind: KindName
     year: int
     title: str = ""
     note: str = ""
 
 
-class BatchIn(Schema):
+class CareBatchIn(Schema):
     name: str
     starts_on: dt.date
     ends_on: dt.date | None = None
@@ -165,9 +165,9 @@ class BatchIn(Schema):
     programme: str = ""
 
 
-class SuggestionOut(Schema):
+class CareSuggestionOut(Schema):
     # A selectors.Suggestion.
-    person: PersonRef
+    person: CarePersonRef
     last_year: int | None  # the last year the person attended one (none: never)
     reason: str  # why, in words, as the campaign's page says it
 
@@ -175,7 +175,7 @@ class SuggestionOut(Schema):
 # --- Rules -----------------------------------------------------------------------------------
 
 
-class RuleOut(Schema):
+class CareRuleOut(Schema):
     id: int
     kind: str
     kind_label: str
@@ -196,7 +196,7 @@ class RuleOut(Schema):
         return obj.priority_labels()
 
 
-class RuleIn(Schema):
+class CareRuleIn(Schema):
     kind: KindName
     effective_from: dt.date
     working_every: int | None = None
@@ -205,12 +205,12 @@ class RuleIn(Schema):
     note: str = ""
 
 
-class SuggestionsOut(Schema):
-    rule: RuleOut | None  # the rule in effect for the campaign's year (none: no one is suggested)
-    items: list[SuggestionOut]
+class CareSuggestionsOut(Schema):
+    rule: CareRuleOut | None  # the rule in effect for the campaign's year (none: no one is suggested)
+    items: list[CareSuggestionOut]
 
 
-class VisitRuleOut(Schema):
+class CareVisitRuleOut(Schema):
     id: int
     effective_from: dt.date
     effective_until: dt.date | None
@@ -218,7 +218,7 @@ class VisitRuleOut(Schema):
     months_without_visit: int
 
 
-class VisitRuleIn(Schema):
+class CareVisitRuleIn(Schema):
     effective_from: dt.date
     age_at_least: int
     months_without_visit: int
@@ -227,28 +227,28 @@ class VisitRuleIn(Schema):
 # --- Invitations -----------------------------------------------------------------------------
 
 
-class InviteIn(Schema):
+class CareInviteIn(Schema):
     person: int
     reason: str = ""
     waiting: bool = False  # on the batch's waiting list instead of one of its places
 
 
-class InviteOut(Schema):
-    invitation: InvitationOut
-    batch: BatchOut
+class CareInviteOut(Schema):
+    invitation: CareInvitationOut
+    batch: CareBatchOut
 
 
-class AnswerIn(Schema):
+class CareAnswerIn(Schema):
     answer: Literal["accept", "decline"]
 
 
-class AnswerOut(Schema):
-    invitation: InvitationOut
-    promoted: list[InvitationOut]  # who moved up from the waiting list to the freed place
-    batch: BatchOut
+class CareAnswerOut(Schema):
+    invitation: CareInvitationOut
+    promoted: list[CareInvitationOut]  # who moved up from the waiting list to the freed place
+    batch: CareBatchOut
 
 
-class AttendanceIn(Schema):
+class CareAttendanceIn(Schema):
     attended: bool
     follow_up: bool = False
     note: str = ""  # a short follow-up note (no medical report)
@@ -257,7 +257,7 @@ class AttendanceIn(Schema):
 # --- Visit plans and visits -------------------------------------------------------------------
 
 
-class PlanOut(Schema):
+class CarePlanOut(Schema):
     # A VisitPlan annotated by visit_selectors.plans().
     id: int
     occasion: str
@@ -280,18 +280,18 @@ class PlanOut(Schema):
         return obj.n_done
 
 
-class PlanIn(Schema):
+class CarePlanIn(Schema):
     occasion: OccasionName
     year: int
     title: str = ""
 
 
-class EntryOut(Schema):
+class CareEntryOut(Schema):
     id: int
     plan_id: int
-    person: PersonRef
+    person: CarePersonRef
     reason: str
-    assigned_to: Ref  # the organisation that goes: the federation or the person's union
+    assigned_to: CareRef  # the organisation that goes: the federation or the person's union
     visit_id: int | None
 
     @staticmethod
@@ -299,34 +299,34 @@ class EntryOut(Schema):
         return obj.model_worker
 
 
-class PlanSuggestionOut(Schema):
-    person: PersonRef
+class CarePlanSuggestionOut(Schema):
+    person: CarePersonRef
     reason: str
 
 
-class PlanSuggestionsOut(Schema):
-    rule: VisitRuleOut | None
-    items: list[PlanSuggestionOut]
+class CarePlanSuggestionsOut(Schema):
+    rule: CareVisitRuleOut | None
+    items: list[CarePlanSuggestionOut]
 
 
-class PlanPersonIn(Schema):
+class CarePlanPersonIn(Schema):
     person: int
     reason: str = ""
 
 
-class PlanAddIn(Schema):
-    people: list[PlanPersonIn] = Field(..., min_length=1, max_length=200)
+class CarePlanAddIn(Schema):
+    people: list[CarePlanPersonIn] = Field(..., min_length=1, max_length=200)
     by_federation: bool = False  # the federation visits itself (the federation only)
 
 
-class NeedSummary(Schema):
+class CareNeedSummary(Schema):
     id: int
-    person: PersonRef
+    person: CarePersonRef
     source: str
     source_label: str
     visit_id: int | None
     description: str
-    holder: UserRef
+    holder: CareUserRef
     deadline: dt.date
     overdue: bool
     state: str
@@ -358,10 +358,10 @@ class NeedSummary(Schema):
         return choice(obj.satisfaction, Satisfaction) if obj.satisfaction else ""
 
 
-class VisitOut(Schema):
+class CareVisitOut(Schema):
     # A Visit with ``needs_list`` set by the endpoint.
     id: int
-    person: PersonRef
+    person: CarePersonRef
     occasion: str
     occasion_label: str
     mode: str
@@ -377,8 +377,8 @@ class VisitOut(Schema):
     allowance: str
     allowance_label: str
     gifts: str  # named only: money and goods go through the treatment ledger and the stock
-    recorded_by: UserRef | None
-    needs: list[NeedSummary]
+    recorded_by: CareUserRef | None
+    needs: list[CareNeedSummary]
 
     @staticmethod
     def resolve_needs(obj) -> list:
@@ -401,7 +401,7 @@ class VisitOut(Schema):
         return choice(obj.allowance, Allowance)
 
 
-class VisitIn(Schema):
+class CareVisitIn(Schema):
     occasion: OccasionName | None = None  # taken from the plan when ``entry`` is given
     mode: Literal["home", "hospital", "phone"]
     visited_on: dt.date
@@ -420,23 +420,23 @@ class VisitIn(Schema):
 # --- Needs ------------------------------------------------------------------------------------
 
 
-class StepOut(Schema):
+class CareStepOut(Schema):
     id: int
     on: dt.date
     note: str
-    by: UserRef | None
+    by: CareUserRef | None
 
 
-class NeedDetail(NeedSummary):
+class CareNeedDetail(CareNeedSummary):
     # A Need with ``steps_list`` set by the endpoint.
-    steps: list[StepOut]
+    steps: list[CareStepOut]
 
     @staticmethod
     def resolve_steps(obj) -> list:
         return obj.steps_list
 
 
-class NeedIn(Schema):
+class CareNeedIn(Schema):
     source: Literal["visit", "phone", "person"]
     description: str
     holder: int | None = None  # a user id; none: the caller holds it
@@ -444,12 +444,12 @@ class NeedIn(Schema):
     visit: int | None = None  # the visit it was raised at
 
 
-class StepIn(Schema):
+class CareStepIn(Schema):
     on: dt.date
     note: str
 
 
-class ResolveIn(Schema):
+class CareResolveIn(Schema):
     resolution: str
     satisfaction: Literal["very", "satisfied", "partly", "not"]
     on: dt.date | None = None  # the day resolved; none: today
@@ -458,7 +458,7 @@ class ResolveIn(Schema):
 # --- The care year ----------------------------------------------------------------------------
 
 
-class ProgrammeOut(Schema):
+class CareProgrammeOut(Schema):
     batches: int
     invited: int
     attended: int
@@ -466,21 +466,21 @@ class ProgrammeOut(Schema):
     dates: list[dt.date]  # the batches' first days
 
 
-class OccasionCount(Schema):
+class CareOccasionCount(Schema):
     occasion: str
     label: str
     visits: int
 
 
-class YearOut(Schema):
+class CareYearOut(Schema):
     # A yearly.CareYear with ``by_occasion`` and ``sentences`` set by the endpoint.
     year: int
-    checkups: ProgrammeOut
-    stays: ProgrammeOut
+    checkups: CareProgrammeOut
+    stays: CareProgrammeOut
     visits: int
     visits_focus: int  # to model workers in hardship or seriously ill
     people_visited: int
-    by_occasion: list[OccasionCount]
+    by_occasion: list[CareOccasionCount]
     needs_opened: int
     needs_resolved: int
     needs_overdue: int

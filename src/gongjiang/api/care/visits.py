@@ -11,13 +11,13 @@ from ninja import Status
 from gongjiang.accounts.audit import record_read
 from gongjiang.api.care.common import person, require, router
 from gongjiang.api.care.schemas import (
-    EntryOut,
-    PlanAddIn,
-    PlanIn,
-    PlanOut,
-    PlanSuggestionsOut,
-    VisitIn,
-    VisitOut,
+    CareEntryOut,
+    CarePlanAddIn,
+    CarePlanIn,
+    CarePlanOut,
+    CarePlanSuggestionsOut,
+    CareVisitIn,
+    CareVisitOut,
 )
 from gongjiang.api.common import ERRORS, WRITE_ERRORS, Page, page
 from gongjiang.care import visit_selectors as selectors
@@ -26,8 +26,8 @@ from gongjiang.care.models import Visit, VisitPlan
 from gongjiang.care.permissions import CarePerm
 from gongjiang.care.services import visits as services
 
-PlanPage = Page[PlanOut]
-EntryPage = Page[EntryOut]
+PlanPage = Page[CarePlanOut]
+EntryPage = Page[CareEntryOut]
 
 
 def _plan(pk: int) -> VisitPlan:
@@ -48,14 +48,14 @@ def plans(request, year: int | None = None, cursor: str = "", limit: int = 50):
     return page(qs, ["-year", "-id"], cursor=cursor, limit=limit)
 
 
-@router.post("/care/plans", response={201: PlanOut, **WRITE_ERRORS}, summary="新建走访计划（区总工会）")
-def create_plan(request, payload: PlanIn):
+@router.post("/care/plans", response={201: CarePlanOut, **WRITE_ERRORS}, summary="新建走访计划（区总工会）")
+def create_plan(request, payload: CarePlanIn):
     require(request, CarePerm.MANAGE_CARE)
     created = services.create_plan(actor=request.user, **payload.dict())
     return Status(201, _plan(created.pk))
 
 
-@router.get("/care/plans/{int:plan_id}", response={200: PlanOut, **ERRORS}, summary="一个走访计划（人数、已走访）")
+@router.get("/care/plans/{int:plan_id}", response={200: CarePlanOut, **ERRORS}, summary="一个走访计划（人数、已走访）")
 def plan(request, plan_id: int):
     return _plan(access_plan(request.user, plan_id).pk)
 
@@ -77,7 +77,7 @@ def plan_entries(request, plan_id: int, cursor: str = "", limit: int = 50):
 
 @router.get(
     "/care/plans/{int:plan_id}/suggestions",
-    response={200: PlanSuggestionsOut, **ERRORS},
+    response={200: CarePlanSuggestionsOut, **ERRORS},
     summary="建议走访的人（困难、重病、体检需跟进、高龄、久未走访；附理由）",
 )
 def plan_suggestions(request, plan_id: int):
@@ -91,10 +91,10 @@ def plan_suggestions(request, plan_id: int):
 
 @router.post(
     "/care/plans/{int:plan_id}/entries",
-    response={201: list[EntryOut], **WRITE_ERRORS},
+    response={201: list[CareEntryOut], **WRITE_ERRORS},
     summary="把人列入计划（由本人所在工会走访，或由区总工会走访）；全部成功或全部不变",
 )
-def add_to_plan(request, plan_id: int, payload: PlanAddIn):
+def add_to_plan(request, plan_id: int, payload: CarePlanAddIn):
     require(request, CarePerm.RECORD_CARE)
     found = access_plan(request.user, plan_id)
     with transaction.atomic():
@@ -115,10 +115,10 @@ def add_to_plan(request, plan_id: int, payload: PlanAddIn):
 
 @router.post(
     "/care/people/{int:worker_id}/visits",
-    response={201: VisitOut, **WRITE_ERRORS},
+    response={201: CareVisitOut, **WRITE_ERRORS},
     summary="记录一次走访（谁去、何时、方式，以及身体、家庭、收入、思想动态和心声、生活、住房、津贴落实）",
 )
-def create_visit(request, worker_id: int, payload: VisitIn):
+def create_visit(request, worker_id: int, payload: CareVisitIn):
     require(request, CarePerm.RECORD_CARE)
     worker = access_person(request.user, worker_id)
     data = payload.dict()
@@ -132,7 +132,7 @@ def create_visit(request, worker_id: int, payload: VisitIn):
 
 @router.get(
     "/care/visits/{int:visit_id}",
-    response={200: VisitOut, **ERRORS},
+    response={200: CareVisitOut, **ERRORS},
     summary="一次走访的记录与由此提出的实事",
 )
 def visit(request, visit_id: int):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from gongjiang.accounts import permissions
 from gongjiang.api.care.common import require, router
-from gongjiang.api.care.schemas import YearOut
+from gongjiang.api.care.schemas import CareYearOut
 from gongjiang.api.common import ERRORS
 from gongjiang.care import yearly
 from gongjiang.care.enums import Occasion
@@ -17,7 +17,7 @@ from gongjiang.care.permissions import CarePerm
 
 @router.get(
     "/care/year",
-    response={200: YearOut, **ERRORS},
+    response={200: CareYearOut, **ERRORS},
     summary="一年的关爱服务：体检、疗休养、走访（按类别）、实事，及按记录生成的年度表述（基层工会只计本会人员）",
 )
 def care_year(request, year: int | None = None):
