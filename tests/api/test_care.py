@@ -24,6 +24,7 @@ from tests.care.conftest import checkup, person
 TODAY = dt.date.today()
 FULL = "第一批名额已满（2个名额），没有空余名额了。可改为列入候补名单。"
 NOT_FOUND = {"code": "not_found", "message": "不存在，或不在您的查看范围内。"}
+QUERIES_FOR_A_PAGE_OF_INVITATIONS = 15  # the token, the rate limit, the batch, the page, its count, the read on record
 FORBIDDEN = {"code": "forbidden", "message": "您无权进行此操作。"}
 
 
@@ -580,7 +581,24 @@ def test_the_invitation_list_makes_the_same_number_of_queries_for_one_or_many(ap
         invitations.invite(actor=staff_user, batch=batch, model_worker=person(union_a, name=f"多{i}"))
     with CaptureQueriesContext(connection) as many:
         assert len(api.get(f"/care/batches/{batch.pk}/invitations").json()["items"]) == 6
-    assert len(one) == len(many)
+    assert len(one) == len(many) == QUERIES_FOR_A_PAGE_OF_INVITATIONS
+
+
+def test_a_page_of_invitations_is_one_read_on_record_with_its_filter(api_for, staff_user, union_a):
+    _campaign, batch = checkup(staff_user, places=3)
+    for name in ("甲", "乙"):
+        invitations.invite(actor=staff_user, batch=batch, model_worker=person(union_a, name=name))
+    api = api_for(staff_user)
+    assert len(api.get(f"/care/batches/{batch.pk}/invitations?state=invited").json()["items"]) == 2
+    read = AuditEntry.objects.filter(action="read", object_type="care.invitation").get()
+    assert (read.actor_id, read.object_id, read.detail["rows"], read.detail["filters"]) == (
+        staff_user.pk,
+        str(batch.pk),
+        2,
+        "state=invited",
+    )
+    assert api.get(f"/care/batches/{batch.pk}/invitations?state=waiting").json()["items"] == []
+    assert AuditEntry.objects.filter(action="read").count() == 1  # nothing read, nothing on record
 
 
 @pytest.mark.postgres
