@@ -28,7 +28,7 @@ from ninja.throttling import SimpleRateThrottle
 
 from gongjiang.accounts.audit import security_event
 from gongjiang.accounts.enums import SecurityEventKind
-from gongjiang.api import archive, benefits, platform, rosters, stats, tokens
+from gongjiang.api import archive, benefits, care, platform, rosters, stats, tokens
 from gongjiang.api import services as token_services
 from gongjiang.core import context, throttle
 from gongjiang.core.errors import FAILED, RETRY_AFTER, UNAVAILABLE, DomainError
@@ -36,7 +36,7 @@ from gongjiang.core.errors import FAILED, RETRY_AFTER, UNAVAILABLE, DomainError
 log = logging.getLogger(__name__)
 
 DESCRIPTION = """
-工匠（Gongjiang）系统的数据接口：劳模档案、花名册导入、待遇发放、“三创”平台与统计。
+工匠（Gongjiang）系统的数据接口：劳模档案、花名册导入、待遇发放、“三创”平台、关爱服务与统计。
 
 权限与网页完全一致：基层工会的令牌只能看到本工会的人员；身份证号、电话默认脱敏，查看完整信息、导出都记入审计日志；
 发放批次的制作人不能审批自己制作的批次。
@@ -375,5 +375,6 @@ def register() -> NinjaAPI:
     api.add_router("/", rosters.router)
     api.add_router("/", benefits.router)
     api.add_router("/", platform.router)
+    api.add_router("/", care.router)
     api.add_router("/", stats.router)
     return api

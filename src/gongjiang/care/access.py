@@ -3,10 +3,14 @@ outside the user's scope is a 404, as another union's record is."""
 
 from __future__ import annotations
 
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from gongjiang.accounts import permissions
+from gongjiang.accounts.enums import Role
+from gongjiang.accounts.models import User
+from gongjiang.archive.selectors import visible_model_workers
 from gongjiang.care.models import Batch, Campaign, Invitation, Need, PlanEntry, Visit, VisitPlan
 from gongjiang.care.permissions import CarePerm
 
@@ -67,3 +71,24 @@ def access_entry(user, pk: int):
     entry = get_object_or_404(PlanEntry.objects.select_related("model_worker", "plan"), pk=pk)
     _in_scope(user, entry.model_worker)
     return entry
+
+
+# --- Added for the API (careapi): the fetches the pages did inline, now shared ------------------
+
+
+def access_person(user, pk: int, *, include_archived: bool = False):
+    """A person in the archive the user may see (another union's is a 404), as the pages fetch them."""
+    _require_view(user)
+    return get_object_or_404(visible_model_workers(user, include_archived=include_archived), pk=pk)
+
+
+def need_holders(person) -> QuerySet[User]:
+    """Who may hold a need of ``person``: active federation staff, or staff of the person's union."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(role__in=[Role.FEDERATION_ADMIN, Role.FEDERATION_STAFF])
+            | Q(role=Role.UNION_STAFF, organisation_id=person.union_id)
+        )
+        .order_by("role", "username")
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,11 +13,9 @@ from django.views.decorators.http import require_POST
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record_read
 from gongjiang.accounts.decorators import perm_required, section
-from gongjiang.accounts.enums import Role
-from gongjiang.accounts.models import User
 from gongjiang.archive.selectors import visible_model_workers
 from gongjiang.care import visit_selectors as selectors
-from gongjiang.care.access import access_entry, access_need, access_plan, access_visit
+from gongjiang.care.access import access_entry, access_need, access_plan, access_visit, need_holders
 from gongjiang.care.enums import NeedSource, NeedState
 from gongjiang.care.forms import NeedForm, PlanForm, ResolveForm, StepForm, VisitForm, VisitRuleForm
 from gongjiang.care.permissions import CarePerm
@@ -190,17 +187,6 @@ def visit_detail(request, pk: int):
 # --- Needs ------------------------------------------------------------------------------------
 
 
-def _holders(person):
-    return (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(role__in=[Role.FEDERATION_ADMIN, Role.FEDERATION_STAFF])
-            | Q(role=Role.UNION_STAFF, organisation_id=person.union_id)
-        )
-        .order_by("role", "username")
-    )
-
-
 @perm_required(CarePerm.RECORD_CARE)
 @section("care_needs")
 def need_create(request, pk: int):
@@ -208,7 +194,7 @@ def need_create(request, pk: int):
     visit_id = request.GET.get("visit", "")
     visit = access_visit(request.user, int(visit_id)) if visit_id.isdigit() else None
     initial = {"holder": request.user.pk, "source": NeedSource.VISIT if visit else NeedSource.PHONE}
-    form = NeedForm(request.POST or None, holders=_holders(person), initial=initial)
+    form = NeedForm(request.POST or None, holders=need_holders(person), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             need = need_services.raise_need(actor=request.user, model_worker=person, visit=visit, **form.cleaned_data)
