@@ -16,6 +16,7 @@ from gongjiang.archive.services.families import (
 )
 from gongjiang.archive.services.hardship import (
     HARDSHIP_FIELDS,
+    SPELL_FIELDS,
     close_hardship_file,
     correct_spell,
     review_hardship_file,
@@ -44,6 +45,7 @@ __all__ = [
     "PERSON_FIELDS",
     "PHOTO_FORMATS",
     "REVEALABLE",
+    "SPELL_FIELDS",
     "add_family_member",
     "add_honour",
     "archive_model_worker",
