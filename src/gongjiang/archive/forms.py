@@ -226,7 +226,7 @@ class ReviewForm(forms.Form):
 
     year = forms.IntegerField(label=_("Year"), min_value=1949, max_value=2100)
     reviewed_on = forms.DateField(label=_("Reviewed on"), widget=DateInput())
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=ReviewOutcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(label=_("Review outcome"), choices=ReviewOutcome.choices, widget=forms.RadioSelect)
     note = forms.CharField(
         label=_("Note"),
         required=False,
