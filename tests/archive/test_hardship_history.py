@@ -99,9 +99,7 @@ def test_the_database_refuses_a_second_open_spell(staff_user, mine):
 def test_correcting_a_spell_is_audited_and_may_not_overlap(staff_user, mine):
     file = open_file(staff_user, mine)
     services.close_hardship_file(actor=staff_user, file=file, ended_on=dt.date(2022, 6, 30), reason="收入改善")
-    services.save_hardship_file(
-        actor=staff_user, worker=mine, data={"is_active": True}, entered_on=dt.date(2024, 1, 5)
-    )
+    services.save_hardship_file(actor=staff_user, worker=mine, data={"is_active": True}, entered_on=dt.date(2024, 1, 5))
     first = HardshipSpell.objects.get(model_worker=mine, entered_on=dt.date(2020, 3, 1))
     with pytest.raises(ValidationError) as e:
         services.correct_spell(actor=staff_user, spell=first, data={"left_on": dt.date(2024, 3, 1)}, reason="录错")
@@ -181,7 +179,11 @@ def test_a_review_that_leaves_hardship_closes_the_file_and_the_spell(staff_user,
         note="退休金上调",
     )
     file = HardshipFile.objects.get(model_worker=mine)
-    assert (file.is_active, file.ended_on, file.end_reason) == (False, dt.date(2025, 11, 20), "2025年度复核：退休金上调")
+    assert (file.is_active, file.ended_on, file.end_reason) == (
+        False,
+        dt.date(2025, 11, 20),
+        "2025年度复核：退休金上调",
+    )
     assert spells(mine) == [(dt.date(2020, 3, 1), "大病致困", dt.date(2025, 11, 20), "2025年度复核：退休金上调")]
     assert ModelWorker.objects.get(pk=mine.pk).in_hardship is False
 
@@ -215,9 +217,12 @@ def test_the_profile_shows_the_spells_the_reviews_and_the_files_history(client_f
     services.close_hardship_file(actor=staff_user, file=file, ended_on=dt.date(2026, 2, 1), reason="收入改善")
     html = client_for(staff_user).get(reverse("archive:detail", args=[mine.pk])).content.decode()
     spells_html = html.split('id="hardship-spells"')[1].split("</table>")[0]
-    assert "2020-03-01" in spells_html and "大病致困" in spells_html and "2026-02-01" in spells_html
+    assert "2020-03-01" in spells_html
+    assert "大病致困" in spells_html
+    assert "2026-02-01" in spells_html
     reviews_html = html.split('id="hardship-reviews"')[1].split("</table>")[0]
-    assert "情况有变，继续认定" in reviews_html and "收入上调" in reviews_html
+    assert "情况有变，继续认定" in reviews_html
+    assert "收入上调" in reviews_html
     history = html.split('id="hardship-history"')[1].split("</ul>")[0]
     # Incomes are private: the log says that they changed, not what they are.
     assert "本人月收入（元）：（已记录，内容不记入日志） → （已记录，内容不记入日志）" in history
@@ -290,8 +295,11 @@ def test_the_year_page_lists_who_is_due_and_who_was_reviewed_in_the_unions_scope
     html = client_for(union_user).get(reverse("archive:hardship_reviews") + "?year=2026").content.decode()
     due = html.split('id="due"')[1].split("</table>")[0]
     reviewed = html.split('id="reviewed"')[1].split("</table>")[0]
-    assert "张三" in due and "王五" not in due and "李四" not in due
-    assert "王五" in reviewed and "李四" not in reviewed
+    assert "张三" in due
+    assert "王五" not in due
+    assert "李四" not in due
+    assert "王五" in reviewed
+    assert "李四" not in reviewed
     assert '<div class="value" id="due-total">1</div>' in html
     assert '<div class="value" id="reviewed-total">1</div>' in html
     federation = client_for(staff_user).get(reverse("archive:hardship_reviews") + "?year=2026").content.decode()

@@ -211,6 +211,36 @@ class HardshipForm(forms.Form):
         self.fields["established_on"].initial = timezone.localdate
 
 
+class VisitFindingsForm(forms.Form):
+    """A visit's findings written into the person's hardship file in one step (care visit page)."""
+
+    is_active = forms.BooleanField(label=_("In hardship now"), required=False, initial=True)
+    category = forms.ChoiceField(
+        label=_("Hardship category"), choices=BLANK + list(HardshipCategory.choices), required=False
+    )
+    health = forms.CharField(label=_("Health and illness"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    serious_illness = forms.BooleanField(label=_("Serious illness"), required=False)
+    monthly_income = forms.DecimalField(
+        label=_("Own monthly income (yuan)"), required=False, min_value=0, max_digits=10, decimal_places=2
+    )
+    family_monthly_income = forms.DecimalField(
+        label=_("Household monthly income (yuan)"), required=False, min_value=0, max_digits=10, decimal_places=2
+    )
+    family_size = forms.IntegerField(label=_("Household size"), required=False, min_value=1, max_value=30)
+    housing = forms.ChoiceField(label=_("Housing"), choices=BLANK + list(Housing.choices), required=False)
+    housing_note = forms.CharField(label=_("Housing details"), max_length=200, required=False)
+    needs_and_wishes = forms.CharField(
+        label=_("Needs and wishes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    remarks = forms.CharField(label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    spell_reason = forms.CharField(
+        label=_("Reason for entering or leaving hardship"),
+        max_length=200,
+        required=False,
+        help_text=_("Kept with the spell in hardship when this save opens or ends one."),
+    )
+
+
 class SpellForm(forms.Form):
     """Correcting a spell in hardship entered wrongly."""
 

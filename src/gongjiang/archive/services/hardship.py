@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from gongjiang.accounts.audit import diff, record, snapshot
 from gongjiang.accounts.enums import AuditAction
-from gongjiang.accounts.permissions import Actor
+from gongjiang.accounts.permissions import Actor, user_of
 from gongjiang.archive.enums import ReviewOutcome
 from gongjiang.archive.models import HardshipFile, HardshipReview, HardshipSpell, ModelWorker
 from gongjiang.archive.permissions import require_edit
@@ -118,7 +118,7 @@ def save_hardship_file(
     if file.is_active and not was_active:
         _open_spell(actor=actor, worker=worker, on=start, reason=reason)
     elif was_active and not file.is_active:
-        _end_spell(actor=actor, worker=worker, on=file.ended_on, reason=reason)
+        _end_spell(actor=actor, worker=worker, on=file.ended_on or timezone.localdate(), reason=reason)
     elif file.is_active and file.established_on != old_established:
         _follow_opening_date(actor=actor, worker=worker, old=old_established, new=file.established_on)
     if worker.in_hardship != file.is_active:
@@ -206,7 +206,7 @@ def _open_spell(*, actor: Actor, worker: ModelWorker, on: dt.date, reason: str) 
         model_worker=worker,
         entered_on=on,
         entry_reason=reason,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=user_of(actor),
     )
     check_fields(spell)
     spell.save()
@@ -326,7 +326,7 @@ def review_hardship_file(
         reviewed_on=reviewed_on,
         outcome=outcome,
         note=note,
-        reviewed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        reviewed_by=user_of(actor),
     )
     check_fields(review)
     review.save()
