@@ -191,15 +191,21 @@ def profile_queryset(user) -> QuerySet[ModelWorker]:
         .prefetch_related(
             Prefetch("honours", queryset=Honour.objects.order_by("year", "level", "id")),
             Prefetch("family_members", queryset=FamilyMember.objects.order_by("removed_at", "id")),
-            Prefetch(
-                "hardship_spells",
-                queryset=HardshipSpell.objects.select_related("recorded_by").order_by("-entered_on", "-id"),
-            ),
-            Prefetch(
-                "hardship_reviews",
-                queryset=HardshipReview.objects.select_related("reviewed_by").order_by("-year", "-id"),
-            ),
         )
+    )
+
+
+def profile_page_queryset(user) -> QuerySet[ModelWorker]:
+    """The profile page's: the record with its spells in hardship and yearly reviews."""
+    return profile_queryset(user).prefetch_related(
+        Prefetch(
+            "hardship_spells",
+            queryset=HardshipSpell.objects.select_related("recorded_by").order_by("-entered_on", "-id"),
+        ),
+        Prefetch(
+            "hardship_reviews",
+            queryset=HardshipReview.objects.select_related("reviewed_by").order_by("-year", "-id"),
+        ),
     )
 
 

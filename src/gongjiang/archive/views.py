@@ -106,7 +106,7 @@ def worker_export(request):
 @login_required
 @section("archive")
 def worker_detail(request, pk: int):
-    worker = get_object_or_404(selectors.profile_queryset(request.user), pk=pk)
+    worker = get_object_or_404(selectors.profile_page_queryset(request.user), pk=pk)
     user = request.user
     private = permissions.may_see_private(user, worker)
     record_read(actor=user, object_type="archive.modelworker", rows=1, query=request.GET, obj=worker)
