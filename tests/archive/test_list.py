@@ -150,9 +150,10 @@ def test_the_profile_makes_a_fixed_number_of_queries(client_for, staff_user, uni
         services.add_family_member(actor=staff_user, worker=worker, data={"relation": "child", "name": f"子{year}"})
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("archive:detail", args=[worker.pk]))
-    # 9: the seven of the page, and the audit entry of the read (issue 10, item 6) with the read
-    # of the chain's head it is sealed with (item 7).
-    assert len(few.captured_queries) == len(many.captured_queries) == 9
+    # 12: the seven of the page, the hardship file's spells, reviews and history (issue 13, item 6),
+    # and the audit entry of the read (issue 10, item 6) with the read of the chain's head it is
+    # sealed with (item 7).
+    assert len(few.captured_queries) == len(many.captured_queries) == 12
     assert [q["sql"].startswith('INSERT INTO "accounts_auditentry"') for q in many.captured_queries].count(True) == 1
 
 

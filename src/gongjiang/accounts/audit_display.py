@@ -120,6 +120,8 @@ def detail_text(entry: AuditEntry) -> str:
         parts.append(key_label(_model(entry.object_type), str(d["field"])))
     if "reason" in d:
         parts.append(_("reason: %(r)s") % {"r": d["reason"]})
+    if "source" in d:
+        parts.append(_("source: %(s)s") % {"s": d["source"]})
     if "rows" in d:
         parts.append(_("%(n)s rows") % {"n": d["rows"]})
     if d.get("filters"):

@@ -71,3 +71,11 @@ class Relation(models.TextChoices):
     SIBLING = "sibling", _("Sibling")
     GRANDCHILD = "grandchild", _("Grandchild")
     OTHER = "other", pgettext_lazy("relation", "Other")
+
+
+class ReviewOutcome(models.TextChoices):
+    """What the yearly review (年度复核) of a hardship file decided."""
+
+    CONTINUE = "continue", _("Stays in hardship")
+    LEAVE = "leave", _("Leaves hardship")
+    CHANGED = "changed", _("Stays, facts changed")

@@ -6,7 +6,7 @@ from gongjiang.accounts import permissions
 from gongjiang.accounts.enums import OrganisationKind
 from gongjiang.accounts.models import Organisation
 from gongjiang.archive.codes import EDUCATIONS, ETHNICITIES, POLITICAL_AFFILIATIONS
-from gongjiang.archive.enums import HardshipCategory, HonourKind, Housing, Level, Relation, Sex, Status
+from gongjiang.archive.enums import HardshipCategory, HonourKind, Housing, Level, Relation, ReviewOutcome, Sex, Status
 from gongjiang.archive.selectors import SORTS, ListFilters
 from gongjiang.core.forms import DateInput
 from gongjiang.core.masking import mask_id_number, mask_phone
@@ -199,10 +199,87 @@ class HardshipForm(forms.Form):
         label=_("Needs and wishes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     remarks = forms.CharField(label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    spell_reason = forms.CharField(
+        label=_("Reason for entering or leaving hardship"),
+        max_length=200,
+        required=False,
+        help_text=_("Kept with the spell in hardship when this save opens or ends one."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["established_on"].initial = timezone.localdate
+
+
+class VisitFindingsForm(forms.Form):
+    """A visit's findings written into the person's hardship file in one step (care visit page)."""
+
+    is_active = forms.BooleanField(label=_("In hardship now"), required=False, initial=True)
+    category = forms.ChoiceField(
+        label=_("Hardship category"), choices=BLANK + list(HardshipCategory.choices), required=False
+    )
+    health = forms.CharField(label=_("Health and illness"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    serious_illness = forms.BooleanField(label=_("Serious illness"), required=False)
+    monthly_income = forms.DecimalField(
+        label=_("Own monthly income (yuan)"), required=False, min_value=0, max_digits=10, decimal_places=2
+    )
+    family_monthly_income = forms.DecimalField(
+        label=_("Household monthly income (yuan)"), required=False, min_value=0, max_digits=10, decimal_places=2
+    )
+    family_size = forms.IntegerField(label=_("Household size"), required=False, min_value=1, max_value=30)
+    housing = forms.ChoiceField(label=_("Housing"), choices=BLANK + list(Housing.choices), required=False)
+    housing_note = forms.CharField(label=_("Housing details"), max_length=200, required=False)
+    needs_and_wishes = forms.CharField(
+        label=_("Needs and wishes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    remarks = forms.CharField(label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    spell_reason = forms.CharField(
+        label=_("Reason for entering or leaving hardship"),
+        max_length=200,
+        required=False,
+        help_text=_("Kept with the spell in hardship when this save opens or ends one."),
+    )
+
+
+class SpellForm(forms.Form):
+    """Correcting a spell in hardship entered wrongly."""
+
+    entered_on = forms.DateField(label=_("Entered hardship on"), widget=DateInput())
+    entry_reason = forms.CharField(label=_("Reason for entering"), max_length=200, required=False)
+    left_on = forms.DateField(label=_("Left hardship on"), required=False, widget=DateInput())
+    exit_reason = forms.CharField(label=_("Reason for leaving"), max_length=200, required=False)
+    reason = forms.CharField(label=_("Why it is corrected"), max_length=200)
+
+
+class ReviewForm(forms.Form):
+    """The yearly review (年度复核) of a hardship file."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=1949, max_value=2100)
+    reviewed_on = forms.DateField(label=_("Reviewed on"), widget=DateInput())
+    outcome = forms.ChoiceField(label=_("Review outcome"), choices=ReviewOutcome.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What changed, or why the person leaves hardship (then it is the reason for leaving)."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["year"].initial = today.year
+        self.fields["reviewed_on"].initial = today
+        self.fields["outcome"].initial = ReviewOutcome.CONTINUE
+
+
+class ReviewYearForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=1949, max_value=2100, required=False)
+
+    def year_value(self) -> int:
+        this_year = timezone.localdate().year
+        if self.is_valid() and self.cleaned_data["year"]:
+            return min(self.cleaned_data["year"], this_year)
+        return this_year
 
 
 class CloseHardshipForm(forms.Form):

@@ -4,6 +4,7 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -17,7 +18,17 @@ from gongjiang.archive.codes import (
     POLITICAL_AFFILIATIONS,
     POLITICAL_NAMES,
 )
-from gongjiang.archive.enums import HardshipCategory, HonourKind, Housing, Level, Relation, Sex, Status, Verification
+from gongjiang.archive.enums import (
+    HardshipCategory,
+    HonourKind,
+    Housing,
+    Level,
+    Relation,
+    ReviewOutcome,
+    Sex,
+    Status,
+    Verification,
+)
 from gongjiang.core.fields import BinaryCharField
 
 
@@ -309,3 +320,87 @@ class HardshipFile(models.Model):
         if self.family_monthly_income is None or not self.family_size:
             return None
         return (self.family_monthly_income / self.family_size).quantize(Decimal("0.01"))
+
+
+class HardshipSpell(models.Model):
+    """One stretch of time a person was in hardship (困难期): when and why they entered and left.
+
+    Opening and closing the hardship file open and end spells; a person has at most one open
+    spell, spells never overlap, and none is deleted (a mistaken one is corrected, audited). The
+    counts "as of" a past date read these; ``ModelWorker.in_hardship`` is the "now" mirror."""
+
+    model_worker = models.ForeignKey(
+        ModelWorker, verbose_name=_("model worker"), on_delete=models.PROTECT, related_name="hardship_spells"
+    )
+    entered_on = models.DateField(_("entered hardship on"))
+    entry_reason = models.CharField(_("reason for entering"), max_length=200, blank=True)
+    left_on = models.DateField(_("left hardship on"), null=True, blank=True)
+    exit_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("hardship spell")
+        verbose_name_plural = _("hardship spells")
+        ordering = ["entered_on", "id"]
+        # "In hardship on day D": entered_on <= D < left_on, looked up per person.
+        indexes = [models.Index(fields=["model_worker", "entered_on", "left_on"], name="hardship_spell_dates")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model_worker"], condition=Q(left_on__isnull=True), name="hardship_one_open_spell"
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("entered_on")),
+                name="hardship_spell_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Hardship from %(on)s") % {"on": f"{self.entered_on:%Y-%m-%d}"})
+
+    @property
+    def is_open(self) -> bool:
+        return self.left_on is None
+
+
+class HardshipReview(models.Model):
+    """The yearly review (年度复核) of a hardship file: once a year, by the person's union or the
+    federation, with what it decided."""
+
+    model_worker = models.ForeignKey(
+        ModelWorker, verbose_name=_("model worker"), on_delete=models.PROTECT, related_name="hardship_reviews"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    reviewed_on = models.DateField(_("reviewed on"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=ReviewOutcome.choices)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hardship review")
+        verbose_name_plural = _("hardship reviews")
+        ordering = ["-year", "-id"]
+        indexes = [models.Index(fields=["year", "model_worker"], name="hardship_review_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["model_worker", "year"], name="hardship_review_once_a_year"),
+            models.CheckConstraint(condition=Q(year__gte=1949) & Q(year__lte=2100), name="hardship_review_year_range"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Review %(year)s of %(name)s") % {"year": self.year, "name": self.model_worker.name})

@@ -12,7 +12,14 @@ from gongjiang.accounts import permissions
 from gongjiang.accounts.enums import AuditAction, Role
 from gongjiang.accounts.models import AuditEntry
 from gongjiang.archive.enums import MUNICIPAL_AND_ABOVE, Verification
-from gongjiang.archive.models import Employer, FamilyMember, Honour, ModelWorker
+from gongjiang.archive.models import (
+    Employer,
+    FamilyMember,
+    HardshipReview,
+    HardshipSpell,
+    Honour,
+    ModelWorker,
+)
 from gongjiang.core.fields import prefix_range
 from gongjiang.core.pinyin import is_pinyin_prefix
 
@@ -186,6 +193,66 @@ def profile_queryset(user) -> QuerySet[ModelWorker]:
             Prefetch("family_members", queryset=FamilyMember.objects.order_by("removed_at", "id")),
         )
     )
+
+
+def profile_page_queryset(user) -> QuerySet[ModelWorker]:
+    """The profile page's: the record with its spells in hardship and yearly reviews."""
+    return profile_queryset(user).prefetch_related(
+        Prefetch(
+            "hardship_spells",
+            queryset=HardshipSpell.objects.select_related("recorded_by").order_by("-entered_on", "-id"),
+        ),
+        Prefetch(
+            "hardship_reviews",
+            queryset=HardshipReview.objects.select_related("reviewed_by").order_by("-year", "-id"),
+        ),
+    )
+
+
+HARDSHIP_OBJECTS = ["archive.hardshipfile", "archive.hardshipspell", "archive.hardshipreview"]
+
+
+def hardship_history_for(worker: ModelWorker, limit: int = 30) -> list[AuditEntry]:
+    """The hardship file's history from the audit log: who changed which fact, when, the spells
+    and the reviews (newest first)."""
+    entries = AuditEntry.objects.filter(model_worker_id=worker.pk, object_type__in=HARDSHIP_OBJECTS).exclude(
+        action__in=[AuditAction.READ, AuditAction.REFUSED]
+    )
+    return list(entries.select_related("actor")[:limit])
+
+
+@dataclass
+class ReviewYear:
+    year: int
+    due: list[ModelWorker]
+    due_total: int
+    reviewed: list[HardshipReview]
+    outcomes: dict[str, int]
+
+
+REVIEW_PAGE_ROWS = 500
+
+
+def hardship_review_year(user, year: int) -> ReviewYear:
+    """The year's review of hardship files, for the people the user may see: the files in force
+    opened by that year and not yet reviewed for it, and the reviews made (three queries)."""
+    reviewed_then = HardshipReview.objects.filter(model_worker=OuterRef("pk"), year=year)
+    due = (
+        visible_model_workers(user)
+        .filter(in_hardship=True, hardship_file__established_on__year__lte=year)
+        .exclude(Exists(reviewed_then))
+    )
+    due_total = due.count()
+    rows = list(due.select_related("union", "hardship_file").order_by("name_pinyin", "id")[:REVIEW_PAGE_ROWS])
+    reviews = list(
+        HardshipReview.objects.filter(year=year, model_worker__in=visible_model_workers(user, include_archived=True))
+        .select_related("model_worker", "model_worker__union", "reviewed_by")
+        .order_by("-reviewed_on", "-id")
+    )
+    outcomes: dict[str, int] = {}
+    for r in reviews:
+        outcomes[r.outcome] = outcomes.get(r.outcome, 0) + 1
+    return ReviewYear(year=year, due=rows, due_total=due_total, reviewed=reviews, outcomes=outcomes)
 
 
 def history_for(worker: ModelWorker, limit: int = 50) -> list[AuditEntry]:

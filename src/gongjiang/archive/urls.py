@@ -8,6 +8,7 @@ urlpatterns = [
     path("export/", views.worker_export, name="export"),
     path("new/", views.worker_create, name="create"),
     path("pending/", views.pending, name="pending"),
+    path("hardship/reviews/", views.hardship_reviews, name="hardship_reviews"),
     path("<int:pk>/verify/", views.verify, name="verify"),
     path("<int:pk>/", views.worker_detail, name="detail"),
     path("<int:pk>/edit/", views.worker_edit, name="edit"),
@@ -27,5 +28,7 @@ urlpatterns = [
         "<int:pk>/family/<int:obj_pk>/remove/", views.reason_action, {"action": "family_remove"}, name="family_remove"
     ),
     path("<int:pk>/hardship/", views.hardship_edit, name="hardship_edit"),
+    path("<int:pk>/hardship/review/", views.hardship_review, name="hardship_review"),
+    path("<int:pk>/hardship/spell/correct/", views.hardship_spell_correct, name="hardship_spell_correct"),
     path("<int:pk>/hardship/close/", views.reason_action, {"action": "hardship_close"}, name="hardship_close"),
 ]

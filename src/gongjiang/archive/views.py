@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -19,6 +20,7 @@ from gongjiang.accounts.audit_display import decorate
 from gongjiang.accounts.decorators import perm_required, section
 from gongjiang.accounts.permissions import Perm
 from gongjiang.archive import exports, selectors, services
+from gongjiang.archive.enums import ReviewOutcome
 from gongjiang.archive.forms import (
     CloseHardshipForm,
     FamilyMemberForm,
@@ -28,9 +30,12 @@ from gongjiang.archive.forms import (
     ModelWorkerForm,
     PhotoForm,
     ReasonForm,
+    ReviewForm,
+    ReviewYearForm,
     RevokeForm,
+    SpellForm,
 )
-from gongjiang.archive.models import FamilyMember, HardshipFile, Honour, ModelWorker
+from gongjiang.archive.models import FamilyMember, HardshipFile, HardshipSpell, Honour, ModelWorker
 from gongjiang.archive.tasks import export_list
 from gongjiang.core.errors import DomainError
 from gongjiang.core.forms import apply_errors
@@ -101,7 +106,7 @@ def worker_export(request):
 @login_required
 @section("archive")
 def worker_detail(request, pk: int):
-    worker = get_object_or_404(selectors.profile_queryset(request.user), pk=pk)
+    worker = get_object_or_404(selectors.profile_page_queryset(request.user), pk=pk)
     user = request.user
     private = permissions.may_see_private(user, worker)
     record_read(actor=user, object_type="archive.modelworker", rows=1, query=request.GET, obj=worker)
@@ -114,6 +119,9 @@ def worker_detail(request, pk: int):
             "may_see_private": private,
             "family": list(worker.family_members.all()) if private else [],
             "hardship": getattr(worker, "hardship_file", None) if private else None,
+            "spells": list(worker.hardship_spells.all()) if private else [],
+            "reviews": list(worker.hardship_reviews.all()) if private else [],
+            "hardship_history": decorate(selectors.hardship_history_for(worker)) if private else [],
             "history": decorate(selectors.history_for(worker)) if private else [],
             "may_edit": permissions.may_edit_worker(user, worker) and not worker.is_archived,
             "may_reveal": permissions.may_reveal(user, worker),
@@ -338,7 +346,8 @@ def hardship_edit(request, pk: int):
     form = HardshipForm(request.POST or None, initial=initial)
 
     def save(data):
-        services.save_hardship_file(actor=request.user, worker=worker, data=data)
+        reason = data.pop("spell_reason", "")
+        services.save_hardship_file(actor=request.user, worker=worker, data=data, reason=reason)
 
     return _sub_form(
         request,
@@ -348,6 +357,66 @@ def hardship_edit(request, pk: int):
         "archive/simple_form.html",
         {
             "heading": _("Hardship file") if file else _("Open a hardship file"),
+        },
+    )
+
+
+@login_required
+@section("archive")
+def hardship_spell_correct(request, pk: int):
+    """Correct the latest spell in hardship (dates and reasons), saying why."""
+    worker = _editable(request, pk)
+    spell = HardshipSpell.objects.filter(model_worker=worker).order_by("-entered_on", "-id").first()
+    if spell is None:
+        raise Http404
+    initial = {f: getattr(spell, f) for f in services.SPELL_FIELDS}
+    form = SpellForm(request.POST or None, initial=initial)
+
+    def save(data):
+        reason = data.pop("reason")
+        services.correct_spell(actor=request.user, spell=spell, data=data, reason=reason)
+
+    return _sub_form(
+        request, worker, form, save, "archive/simple_form.html", {"heading": _("Correct the spell in hardship")}
+    )
+
+
+@login_required
+@section("archive")
+def hardship_review(request, pk: int):
+    """The yearly review (年度复核) of one person's hardship file."""
+    worker = _editable(request, pk)
+    get_object_or_404(HardshipFile, model_worker=worker)
+    form = ReviewForm(request.POST or None)
+
+    def save(data):
+        services.review_hardship_file(actor=request.user, worker=worker, **data)
+
+    return _sub_form(
+        request, worker, form, save, "archive/simple_form.html", {"heading": _("Yearly review of the hardship file")}
+    )
+
+
+@login_required
+@section("archive")
+def hardship_reviews(request):
+    """The year's review of hardship files: who is still to be reviewed, who was, with what outcome.
+    A grassroots union sees its own people; the federation and the auditor all."""
+    user = request.user
+    if not (permissions.has_perm(user, Perm.EDIT_RECORDS) or permissions.has_perm(user, Perm.VIEW_AUDIT)):
+        raise PermissionDenied
+    form = ReviewYearForm(request.GET or None)
+    data = selectors.hardship_review_year(user, form.year_value())
+    record_read(actor=user, object_type="archive.hardshipreview", rows=len(data.reviewed), query=request.GET)
+    return render(
+        request,
+        "archive/hardship_reviews.html",
+        {
+            "form": form,
+            "data": data,
+            "outcomes": [(label, data.outcomes.get(value, 0)) for value, label in ReviewOutcome.choices],
+            "may_review": permissions.has_perm(user, Perm.EDIT_RECORDS) and data.year == timezone.localdate().year,
+            "row_limit": selectors.REVIEW_PAGE_ROWS,
         },
     )
 

@@ -28,6 +28,7 @@ urlpatterns = [
     path("visits/plans/<int:pk>/", vv.plan_detail, name="plan"),
     path("visits/plans/<int:pk>/add/", vv.plan_add, name="plan_add"),
     path("visits/<int:pk>/", vv.visit_detail, name="visit"),
+    path("visits/<int:pk>/hardship-file/", vv.visit_update_file, name="visit_update_file"),
     path("people/<int:pk>/visits/new/", vv.visit_create, name="visit_create"),
     path("people/<int:pk>/needs/new/", vv.need_create, name="need_create"),
     path("needs/", vv.need_list, name="needs"),

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record_read
 from gongjiang.accounts.decorators import perm_required, section
+from gongjiang.archive.forms import VisitFindingsForm
+from gongjiang.archive.models import HardshipFile
 from gongjiang.archive.selectors import visible_model_workers
 from gongjiang.care import visit_selectors as selectors
 from gongjiang.care.access import access_entry, access_need, access_plan, access_visit, need_holders
@@ -20,7 +22,9 @@ from gongjiang.care.enums import NeedSource, NeedState
 from gongjiang.care.forms import NeedForm, PlanForm, ResolveForm, StepForm, VisitForm, VisitRuleForm
 from gongjiang.care.permissions import CarePerm
 from gongjiang.care.services import needs as need_services
+from gongjiang.care.services import visit_file
 from gongjiang.care.services import visits as visit_services
+from gongjiang.core.errors import DomainError
 from gongjiang.core.forms import apply_errors, report_problem
 from gongjiang.core.pagination import page_from_request, without_paging
 
@@ -173,6 +177,19 @@ def visit_create(request, pk: int):
 def visit_detail(request, pk: int):
     visit = access_visit(request.user, pk)
     record_read(actor=request.user, object_type="care.visit", rows=1, obj=visit)
+    return _visit_page(request, visit)
+
+
+def _may_update_file(user, visit) -> bool:
+    person = visit.model_worker
+    return _can(user, CarePerm.RECORD_CARE) and permissions.may_edit_worker(user, person) and not person.is_archived
+
+
+def _visit_page(request, visit, file_form=None, file=None):
+    may_update = _may_update_file(request.user, visit)
+    if may_update and file_form is None:
+        file = HardshipFile.objects.filter(model_worker_id=visit.model_worker_id).first()
+        file_form = VisitFindingsForm(initial=visit_file.findings_initial(visit, file))
     return render(
         request,
         "care/visit.html",
@@ -180,8 +197,33 @@ def visit_detail(request, pk: int):
             "visit": visit,
             "needs": list(visit.needs.select_related("holder").order_by("id")),
             "may_record": _can(request.user, CarePerm.RECORD_CARE),
+            "file_form": file_form if may_update else None,
+            "hardship_file": file,
         },
     )
+
+
+@require_POST
+@perm_required(CarePerm.RECORD_CARE)
+@section("care_visits")
+def visit_update_file(request, pk: int):
+    """The visit's findings written into the person's hardship file, in one submit."""
+    visit = access_visit(request.user, pk)
+    if not _may_update_file(request.user, visit):
+        raise PermissionDenied
+    file = HardshipFile.objects.filter(model_worker_id=visit.model_worker_id).first()
+    form = VisitFindingsForm(request.POST)
+    if form.is_valid():
+        try:
+            visit_file.update_file_from_visit(actor=request.user, visit=visit, data=form.cleaned_data)
+        except ValidationError as e:
+            apply_errors(form, e)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("The hardship file is updated from this visit."))
+            return redirect(visit)
+    return _visit_page(request, visit, file_form=form, file=file)
 
 
 # --- Needs ------------------------------------------------------------------------------------

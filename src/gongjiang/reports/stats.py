@@ -3,7 +3,8 @@
 For today the counters kept by database triggers are the answer (see reports.counters): a
 few hundred rows, exact in the same transaction as every change. For a past date the levels are recomputed from
 the honours that had been awarded by then and not yet revoked, and the status from the
-retirement and death dates; people honoured only later are not counted then.
+retirement and death dates, and hardship from the spells in hardship (archive.HardshipSpell)
+that covered the date; people honoured only later are not counted then.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, CharField, Count, Min, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, Exists, Min, OuterRef, Q, Sum, Value, When
 from django.utils import timezone
 
 from gongjiang.accounts import permissions
 from gongjiang.accounts.models import Organisation
 from gongjiang.archive.enums import MODEL_WORKER_KINDS, MUNICIPAL_AND_ABOVE, Level, Status, Verification
+from gongjiang.archive.models import HardshipSpell
 from gongjiang.archive.selectors import visible_model_workers
 from gongjiang.reports.models import HonourCell, PersonCell
 
@@ -70,11 +72,17 @@ def _cells(user, as_of: dt.date):
         default=Value(Status.WORKING),
         output_field=CharField(),
     )
+    # In hardship then: a spell that had begun and not yet ended (index hardship_spell_dates).
+    hardship = Exists(
+        HardshipSpell.objects.filter(model_worker=OuterRef("pk"), entered_on__lte=as_of).filter(
+            Q(left_on__isnull=True) | Q(left_on__gt=as_of)
+        )
+    )
     people = (
         visible_model_workers(user)
         .filter(birth_date__lte=as_of, verification=Verification.CONFIRMED)
-        .annotate(st=status)
-        .values("id", "union_id", "st")
+        .annotate(st=status, hs=hardship)
+        .values("id", "union_id", "st", "hs")
         .annotate(lvl=Min("honours__level", filter=held), titles=Count("honours", filter=awarded))
         .filter(titles__gt=0)
         .order_by()
@@ -82,10 +90,12 @@ def _cells(user, as_of: dt.date):
     sql, params = people.query.sql_with_params()
     with connection.cursor() as cursor:
         # The inner SQL is the ORM's own, with its parameters bound separately.
-        cursor.execute(f"SELECT lvl, st, union_id, COUNT(*) FROM ({sql}) people GROUP BY lvl, st, union_id", params)  # noqa: S608
+        cursor.execute(
+            f"SELECT lvl, st, union_id, hs, COUNT(*) FROM ({sql}) people GROUP BY lvl, st, union_id, hs",  # noqa: S608
+            params,
+        )
         rows = cursor.fetchall()
-    # Hardship has no history yet: a past date shows no hardship count rather than today's.
-    return [(lvl or Level.NONE, st, union, None, n) for lvl, st, union, n in rows]
+    return [(lvl or Level.NONE, st, union, bool(hs), n) for lvl, st, union, hs, n in rows]
 
 
 def _honours_by_year(user, as_of: dt.date) -> dict[int, dict[int, int]]:

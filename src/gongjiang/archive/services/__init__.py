@@ -14,7 +14,14 @@ from gongjiang.archive.services.families import (
     remove_family_member,
     update_family_member,
 )
-from gongjiang.archive.services.hardship import HARDSHIP_FIELDS, close_hardship_file, save_hardship_file
+from gongjiang.archive.services.hardship import (
+    HARDSHIP_FIELDS,
+    SPELL_FIELDS,
+    close_hardship_file,
+    correct_spell,
+    review_hardship_file,
+    save_hardship_file,
+)
 from gongjiang.archive.services.honours import HONOUR_FIELDS, add_honour, revoke_honour, update_honour, void_honour
 from gongjiang.archive.services.levels import highest_level_of, refresh_highest_level
 from gongjiang.archive.services.merging import merge_records
@@ -38,11 +45,13 @@ __all__ = [
     "PERSON_FIELDS",
     "PHOTO_FORMATS",
     "REVEALABLE",
+    "SPELL_FIELDS",
     "add_family_member",
     "add_honour",
     "archive_model_worker",
     "close_hardship_file",
     "confirm_model_worker",
+    "correct_spell",
     "create_model_worker",
     "employer_named",
     "export_roster",
@@ -53,6 +62,7 @@ __all__ = [
     "remove_family_member",
     "restore_model_worker",
     "reveal",
+    "review_hardship_file",
     "revoke_honour",
     "save_hardship_file",
     "set_photo",
