@@ -88,7 +88,7 @@ def test_the_visit_pages_make_a_fixed_number_of_queries(client, staff_user, unio
     expected = {
         reverse("care:plans"): 8,
         reverse("care:plan", args=[plan.pk]): 10,
-        reverse("care:visit", args=[visit.pk]): 7,
+        reverse("care:visit", args=[visit.pk]): 8,  # the visit, its needs, what was given through the ledger
         reverse("care:needs") + "?show=all": 8,
         reverse("care:need", args=[made[-1].pk]): 7,
     }

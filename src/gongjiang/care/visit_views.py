@@ -182,6 +182,8 @@ def visit_detail(request, pk: int):
         {
             "visit": visit,
             "needs": list(visit.needs.select_related("holder").order_by("id")),
+            "condolences": list(visit.condolences.select_related("line__batch", "line__scheme").order_by("id")),
+            "may_give": _can(request.user, permissions.Perm.PREPARE_BATCHES),
             "may_record": _can(request.user, CarePerm.RECORD_CARE),
         },
     )
