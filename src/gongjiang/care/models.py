@@ -28,7 +28,13 @@ from gongjiang.care.enums import (
 
 DEFAULT_PRIORITY = {
     CampaignKind.CHECKUP: [Criterion.OVERDUE, Criterion.NEVER, Criterion.AGE, Criterion.HARDSHIP],
-    CampaignKind.STAY: [Criterion.WORKING, Criterion.NEVER, Criterion.OVERDUE, Criterion.HARDSHIP],
+    CampaignKind.STAY: [
+        Criterion.FRONT_LINE,
+        Criterion.NEVER,
+        Criterion.WORKING,
+        Criterion.OVERDUE,
+        Criterion.HARDSHIP,
+    ],
 }
 
 
