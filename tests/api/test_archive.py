@@ -171,9 +171,20 @@ def test_create_update_and_archive_through_the_api(api_for, staff_user, union_a)
     )
     assert response.status_code == 201
     created = response.json()
-    assert (created["name"], created["employer"], created["version"]) == ("赵六", "梁溪区实验小学", 1)
-    response = api.patch(f"/model-workers/{created['id']}", {"version": 1, "position": "教研组长"})
-    assert (response.status_code, response.json()["position"], response.json()["version"]) == (200, "教研组长", 2)
+    assert (created["name"], created["employer"], created["version"], created["front_line"]) == (
+        "赵六",
+        "梁溪区实验小学",
+        1,
+        False,
+    )
+    response = api.patch(f"/model-workers/{created['id']}", {"version": 1, "position": "教研组长", "front_line": True})
+    changed = response.json()
+    assert (response.status_code, changed["position"], changed["front_line"], changed["version"]) == (
+        200,
+        "教研组长",
+        True,
+        2,
+    )
     stale = api.patch(f"/model-workers/{created['id']}", {"version": 1, "position": "校长"})
     assert (stale.status_code, stale.json()["code"]) == (409, "conflict")
     response = api.post(

@@ -399,7 +399,7 @@ def test_rules_are_listed_and_a_new_one_ends_the_old(api_for, staff_user):
         "effective_until": None,
         "working_every": 2,
         "retired_every": None,
-        "priority_labels": ["在职（一线）劳模优先", "从未参加过的优先"],
+        "priority_labels": ["在职劳模优先", "从未参加过的优先"],
         "note": "新规",
     }
     stays = api.get("/care/rules?kind=stay").json()["items"]

@@ -282,3 +282,15 @@ def test_the_edit_form_shows_the_id_number_and_phone_masked_and_changes_them_onl
     assert mine.phone == "13900001111"
     change = AuditEntry.objects.filter(object_type="archive.modelworker", action="update").order_by("id").last()
     assert change.changes == {"phone": ["138****5678", "139****1111"]}
+
+
+def test_marking_the_front_line_on_the_form_is_kept_shown_and_in_the_history(client_for, staff_user, mine):
+    client = client_for(staff_user)
+    page = client.get(reverse("archive:edit", args=[mine.pk]))
+    data = {k: v for k, v in page.context["form"].initial.items() if v is not None and k != "front_line"}
+    data.update({"front_line": "on", "union": mine.union_id, "birth_date": mine.birth_date.isoformat()})
+    assert client.post(reverse("archive:edit", args=[mine.pk]), data).status_code == 302
+    assert ModelWorker.objects.get(pk=mine.pk).front_line is True
+    profile = client.get(reverse("archive:detail", args=[mine.pk])).content.decode()
+    assert "<dt>基层一线或苦脏累险岗位</dt><dd>是</dd>" in profile
+    assert "基层一线或苦脏累险岗位：否 → 是" in profile

@@ -96,3 +96,22 @@ def test_stays_go_to_working_people_never_sent_first(staff_user, union_a):
     rule, found = suggestions(staff_user, campaign)
     assert (rule.working_every, rule.retired_every) == (2, None)
     assert [(s.person.name, s.reason) for s in found] == [("在职", "从未参加疗休养；在职劳模每2年一次；65岁")]
+
+
+def test_stays_go_to_the_front_line_and_harsh_jobs_first_and_say_so(staff_user, union_a):
+    person(union_a, name="机关", born=dt.date(1960, 1, 1))
+    person(union_a, name="一线", born=dt.date(1975, 1, 1), front_line=True)
+    campaign = campaigns.create_campaign(actor=staff_user, kind=CampaignKind.STAY, year=2026)
+    rule, found = suggestions(staff_user, campaign)
+    assert rule.priority == ["front_line", "never", "working", "overdue", "hardship"]
+    assert rule.priority_labels() == [
+        "基层一线和苦脏累险岗位优先",
+        "从未参加过的优先",
+        "在职劳模优先",
+        "距上次最久的优先",
+        "困难劳模",
+    ]
+    assert [(s.person.name, s.reason) for s in found] == [
+        ("一线", "从未参加疗休养；在职劳模每2年一次；51岁；基层一线或苦脏累险岗位"),
+        ("机关", "从未参加疗休养；在职劳模每2年一次；66岁"),
+    ]

@@ -88,7 +88,9 @@ def test_the_visit_pages_make_a_fixed_number_of_queries(client, staff_user, unio
     expected = {
         reverse("care:plans"): 8,
         reverse("care:plan", args=[plan.pk]): 10,
-        reverse("care:visit", args=[visit.pk]): 8,  # and the hardship file, for the form
+        reverse(
+            "care:visit", args=[visit.pk]
+        ): 9,  # the visit, its needs, the hardship file (for the form), what was given
         reverse("care:needs") + "?show=all": 8,
         reverse("care:need", args=[made[-1].pk]): 7,
     }

@@ -590,3 +590,21 @@ def test_a_union_matches_only_its_own_records_and_never_names_another_unions(uni
         body = client.get(f"/rosters/{ri.pk}/?show={show}").content.decode()
         assert [text for text in ("隐藏人", "保密岗位", f"/archive/{hidden.pk}/") if text in body] == []
     assert "秘密人" not in client.get(f"/rosters/{ri.pk}/?show=reject").content.decode()
+
+
+def test_a_front_line_column_says_who_works_at_the_grass_roots(importer):
+    data = xlsx(
+        [
+            ["姓名", "身份证号码", "是否一线", "荣誉称号"],
+            ["一线", idn((1975, 3, 1), seq=1), "是", "2001年市劳模"],
+            ["机关", idn((1970, 3, 1), seq=2), "否", "2001年市劳模"],
+            ["空白", idn((1972, 3, 1), seq=3), None, "2001年市劳模"],
+            ["乱填", idn((1973, 3, 1), seq=4), "也许", "2001年市劳模"],
+        ]
+    )
+    ri = importer.preview(data)
+    assert ri.mapping == ["name", "id_number", "front_line", "honours"]
+    assert (ri.counts["new"], ri.counts["reject"]) == (3, 1)
+    assert problems(ri) == [(5, "是否一线", "“也许”无法识别，请填写“是”或“否”。")]
+    importer.apply(ri)
+    assert dict(ModelWorker.objects.values_list("name", "front_line")) == {"一线": True, "机关": False, "空白": False}

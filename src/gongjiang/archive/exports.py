@@ -64,6 +64,7 @@ COLUMNS: list[Column] = [
     Column("employer", _("Employer"), lambda r, _l: r["employer"], 28),
     Column("position", _("Position"), lambda r, _l: r["position"], 14),
     Column("title_or_grade", _("Professional title or skill grade"), lambda r, _l: r["title_or_grade"], 14),
+    Column("front_line", _("Front line or harsh job"), lambda r, _l: "是" if r["front_line"] else "否", 8),
     Column("union", _("Union"), lambda r, lk: lk.unions.get(r["union_id"], ""), 24),
     Column("phone", _("Phone"), lambda r, _l: r["phone"], 14, mask_phone),
     Column("address", _("Address"), lambda r, _l: r["address"], 28),

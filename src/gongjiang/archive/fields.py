@@ -18,6 +18,7 @@ PERSON_FIELDS = [
     "employer",
     "position",
     "title_or_grade",
+    "front_line",
     "union",
     "phone",
     "address",

@@ -52,6 +52,11 @@ class ModelWorkerForm(forms.Form):
     employer = forms.CharField(label=_("Employer"), max_length=100, required=False)
     position = forms.CharField(label=_("Position"), max_length=100, required=False)
     title_or_grade = forms.CharField(label=_("Professional title or skill grade"), max_length=100, required=False)
+    front_line = forms.BooleanField(
+        label=_("Front line or harsh job"),
+        required=False,
+        help_text=_("Works at the grass roots, on the front line or in a hard, dirty, tiring or risky job."),
+    )
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices, initial=Status.WORKING)
@@ -66,7 +71,19 @@ class ModelWorkerForm(forms.Form):
             _("Identity"),
             ["name", "id_number", "sex", "birth_date", "ethnicity", "political_affiliation", "education"],
         ),
-        (_("Work"), ["union", "employer", "position", "title_or_grade", "status", "retired_on", "died_on"]),
+        (
+            _("Work"),
+            [
+                "union",
+                "employer",
+                "position",
+                "title_or_grade",
+                "front_line",
+                "status",
+                "retired_on",
+                "died_on",
+            ],
+        ),
         (_("Contact"), ["phone", "address"]),
         (_("Deeds and remarks"), ["deeds", "remarks"]),
     ]
@@ -125,6 +142,7 @@ class ModelWorkerForm(forms.Form):
             "employer": worker.employer.name if worker.employer else "",
             "position": worker.position,
             "title_or_grade": worker.title_or_grade,
+            "front_line": worker.front_line,
             "address": worker.address,
             "status": worker.status,
             "retired_on": worker.retired_on,

@@ -92,6 +92,13 @@ class ModelWorker(models.Model):
     )
     position = models.CharField(_("position"), max_length=100, blank=True)
     title_or_grade = models.CharField(_("professional title or skill grade"), max_length=100, blank=True)
+    # Care puts the grass roots first (基层一线、苦脏累险岗位): recuperation stays go to them first.
+    front_line = models.BooleanField(
+        _("front line or harsh job"),
+        default=False,
+        db_default=False,  # bulk loads that name no such column are not front line
+        help_text=_("Works at the grass roots, on the front line or in a hard, dirty, tiring or risky job."),
+    )
     union = models.ForeignKey(
         "accounts.Organisation",
         verbose_name=_("union"),

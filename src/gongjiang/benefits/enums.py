@@ -20,6 +20,7 @@ class SchemePeriod(models.TextChoices):
 class BatchKind(models.TextChoices):
     REGULAR = "regular", _("Regular")
     ARREARS = "arrears", _("Arrears (补发)")
+    VISIT = "visit", _("Given at visits (走访慰问)")
 
 
 class BatchState(models.TextChoices):

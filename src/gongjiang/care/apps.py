@@ -9,10 +9,11 @@ class CareConfig(AppConfig):
 
     def ready(self):
         # Registered once the app registry is ready (Django's app loading), not at import.
-        from gongjiang.accounts import audit, menu  # noqa: PLC0415
-        from gongjiang.care import permissions  # noqa: PLC0415
+        from gongjiang.accounts import audit, menu, notices  # noqa: PLC0415
+        from gongjiang.care import permissions, visit_selectors  # noqa: PLC0415
 
         permissions.grant_roles()
+        notices.register(visit_selectors.overdue_notice)
         # What a check-up found stays between the person and the doctor: the log keeps only that
         # a follow-up was noted, never the note.
         audit.SENSITIVE_FIELDS[("care.invitation", "follow_up")] = audit.redact

@@ -29,7 +29,8 @@ class Criterion(models.TextChoices):
     NEVER = "never", _("Never been")
     AGE = "age", _("Oldest first")
     HARDSHIP = "hardship", _("In hardship")
-    WORKING = "working", _("Working (front line) first")
+    WORKING = "working", _("Working before retired")
+    FRONT_LINE = "front_line", _("Front line and harsh jobs first")
 
 
 class Occasion(models.TextChoices):

@@ -140,3 +140,20 @@ class VisitRuleForm(forms.Form):
     effective_from = forms.DateField(label=_("Effective from"), widget=DateInput())
     age_at_least = forms.IntegerField(label=_("Aged at least"), min_value=60, max_value=110)
     months_without_visit = forms.IntegerField(label=_("Months without a visit"), min_value=1, max_value=60)
+
+
+class CondolenceForm(forms.Form):
+    scheme = forms.ModelChoiceField(label=_("Scheme"), queryset=None, empty_label=None)
+    amount = forms.DecimalField(
+        label=_("Amount (yuan)"),
+        required=False,
+        max_digits=10,
+        decimal_places=2,
+        help_text=_(
+            "Money: the amount given. Goods: the scheme hands out its own items; give their value or leave empty."
+        ),
+    )
+
+    def __init__(self, *args, schemes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scheme"].queryset = schemes

@@ -28,7 +28,13 @@ from gongjiang.care.enums import (
 
 DEFAULT_PRIORITY = {
     CampaignKind.CHECKUP: [Criterion.OVERDUE, Criterion.NEVER, Criterion.AGE, Criterion.HARDSHIP],
-    CampaignKind.STAY: [Criterion.WORKING, Criterion.NEVER, Criterion.OVERDUE, Criterion.HARDSHIP],
+    CampaignKind.STAY: [
+        Criterion.FRONT_LINE,
+        Criterion.NEVER,
+        Criterion.WORKING,
+        Criterion.OVERDUE,
+        Criterion.HARDSHIP,
+    ],
 }
 
 
@@ -266,6 +272,28 @@ class Visit(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("care:visit", args=[self.pk])
+
+
+class Condolence(models.Model):
+    """Money or goods given at a visit: a line of the treatment ledger (a visit batch of the
+    scheme), so it is approved, paid and accounted for as every payment is."""
+
+    visit = models.ForeignKey(Visit, verbose_name=_("visit"), on_delete=models.PROTECT, related_name="condolences")
+    line = models.OneToOneField(
+        "benefits.BatchLine", verbose_name=_("ledger line"), on_delete=models.PROTECT, related_name="condolence"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("condolence given at a visit")
+        verbose_name_plural = _("condolences given at visits")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.visit} · {self.line_id}"
 
 
 class PlanEntry(models.Model):

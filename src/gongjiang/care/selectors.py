@@ -161,6 +161,7 @@ def suggestions(
         Criterion.AGE: F("birth_date").asc(),
         Criterion.HARDSHIP: F("hardship").desc(),
         Criterion.WORKING: F("is_retired").asc(),
+        Criterion.FRONT_LINE: F("front_line").desc(),
     }
     keys = [order[c] for c in rule.priority if c in order]
     people = list(qs.select_related("union", "employer").order_by(*keys, "pk")[:limit])
@@ -186,6 +187,8 @@ def reason_for(person: Any, campaign: Campaign, rule: CareRule, ref: dt.date) ->
     b = person.birth_date
     age = ref.year - b.year - ((ref.month, ref.day) < (b.month, b.day))
     parts.append(_("aged %(n)s") % {"n": age})
+    if person.front_line and Criterion.FRONT_LINE in rule.priority:
+        parts.append(_("front line or harsh job"))
     if person.hardship:
         parts.append(_("in hardship"))
     return "；".join(str(p) for p in parts)

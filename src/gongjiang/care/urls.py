@@ -1,5 +1,6 @@
 from django.urls import path
 
+from gongjiang.care import condolence_views as cv
 from gongjiang.care import views as v
 from gongjiang.care import visit_views as vv
 
@@ -29,6 +30,7 @@ urlpatterns = [
     path("visits/plans/<int:pk>/add/", vv.plan_add, name="plan_add"),
     path("visits/<int:pk>/", vv.visit_detail, name="visit"),
     path("visits/<int:pk>/hardship-file/", vv.visit_update_file, name="visit_update_file"),
+    path("visits/<int:pk>/condolence/", cv.condolence_create, name="condolence_create"),
     path("people/<int:pk>/visits/new/", vv.visit_create, name="visit_create"),
     path("people/<int:pk>/needs/new/", vv.need_create, name="need_create"),
     path("needs/", vv.need_list, name="needs"),

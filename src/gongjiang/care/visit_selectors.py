@@ -6,15 +6,19 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gongjiang.accounts import permissions
+from gongjiang.accounts.notices import Notice
 from gongjiang.archive.enums import Verification
 from gongjiang.archive.models import HardshipFile, ModelWorker
 from gongjiang.archive.selectors import visible_model_workers
 from gongjiang.care.enums import NeedState
 from gongjiang.care.models import Invitation, Need, PlanEntry, Visit, VisitPlan, VisitRule
+from gongjiang.care.permissions import CarePerm
 from gongjiang.care.selectors import alive_on, in_hardship_on, titled_in
 from gongjiang.care.services.visits import visit_rule_in_effect
 
@@ -54,6 +58,20 @@ def overdue_needs(user, today: dt.date | None = None) -> QuerySet[Need]:
     """The open needs past their deadline that this user holds (their worklist)."""
     today = today or timezone.localdate()
     return needs(user).filter(holder_id=user.pk, state=NeedState.OPEN, deadline__lt=today)
+
+
+def overdue_notice(user) -> Notice | None:
+    """For the start page: how many needs this user holds are past their deadline (one query)."""
+    if not permissions.has_perm(user, CarePerm.VIEW_CARE):
+        return None
+    n = overdue_needs(user).count()
+    if not n:
+        return None
+    return Notice(
+        text=ngettext("You hold %(n)s need past its deadline.", "You hold %(n)s needs past their deadline.", n)
+        % {"n": n},
+        url=reverse("care:needs") + "?show=overdue",
+    )
 
 
 @dataclass

@@ -196,6 +196,8 @@ def _visit_page(request, visit, file_form=None, file=None):
         {
             "visit": visit,
             "needs": list(visit.needs.select_related("holder").order_by("id")),
+            "condolences": list(visit.condolences.select_related("line__batch", "line__scheme").order_by("id")),
+            "may_give": _can(request.user, permissions.Perm.PREPARE_BATCHES),
             "may_record": _can(request.user, CarePerm.RECORD_CARE),
             "file_form": file_form if may_update else None,
             "hardship_file": file,

@@ -26,6 +26,7 @@ WORKER_COLUMNS = [
     "employer_id",
     "position",
     "title_or_grade",
+    "front_line",
     "union_id",
     "phone",
     "address",

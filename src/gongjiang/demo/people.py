@@ -523,6 +523,7 @@ def plan_people(
                 int(employer_ids[i]),
                 position,
                 grades[grade_i[i]],
+                not bool(cadre[i]),  # a post that is not a cadre's: the front line
                 int(union_pks[i]),
                 f"{phone_prefix[i]}{phones[i]:09d}",
                 f"无锡市梁溪区{STREETS[streets[i]]}{house_no[i]}号",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from gongjiang.accounts import permissions
+from gongjiang.accounts import notices, permissions
 from gongjiang.accounts.decorators import perm_required, section
 from gongjiang.accounts.permissions import Perm
 from gongjiang.archive.enums import Level
@@ -68,6 +68,7 @@ def dashboard(request):
             "status_rows": status_rows,
             "level_labels": [lv.label for lv in CHART_LEVELS],
             "scoped": not permissions.has_perm(request.user, Perm.VIEW_ALL_RECORDS),
+            "notices": notices.for_user(request.user),
         },
     )
 

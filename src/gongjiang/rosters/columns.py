@@ -52,6 +52,10 @@ FIELDS: dict[str, tuple] = {
         _("Professional title or skill grade"),
         ["职称", "技术等级", "职称或技术等级", "职称/技术等级", "专业技术职务", "技术职称", "技能等级"],
     ),
+    "front_line": (
+        _("Front line or harsh job"),
+        ["基层一线或苦脏累险岗位", "是否一线", "是否基层一线", "基层一线", "一线职工", "是否一线职工", "苦脏累险岗位"],
+    ),
     "honours": (
         _("Honour title"),
         [

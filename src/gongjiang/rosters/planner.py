@@ -220,6 +220,8 @@ def read_row(draft: RowDraft, mapping: list[str], headers: list[str]) -> None:
                 phone = V.text(raw)
                 if "*" not in phone:  # a masked phone from an export is not information
                     v["phone"] = _fits("phone", validation.clean_phone(phone))
+            elif key == "front_line":
+                v["front_line"] = V.parse_front_line(raw)
             elif key == "retired":
                 flag = V.parse_yes_no(raw)
                 if flag is not None and "status" not in got:

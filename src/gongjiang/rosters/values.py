@@ -166,6 +166,16 @@ def parse_yes_no(value) -> bool | None:
     raise Problem(_("“%(v)s” is not yes or no: write 是 or 否.") % {"v": s})
 
 
+def parse_front_line(value) -> bool:
+    """是否一线: 是/否, or the words a form uses (一线, √)."""
+    s = text(value)
+    if s in ("是", "Y", "y", "1", "√", "一线", "基层一线"):
+        return True
+    if s in ("否", "N", "n", "0", "×", "非一线"):
+        return False
+    raise Problem(_("“%(v)s” is not yes or no: write 是 or 否.") % {"v": s})
+
+
 # --- Honours ---------------------------------------------------------------------------------
 
 LEVELS = [

@@ -170,6 +170,7 @@ class ModelWorkerDetail(ModelWorkerSummary):
     political_affiliation: str
     education: str
     title_or_grade: str
+    front_line: bool
     address: str
     retired_on: dt.date | None
     died_on: dt.date | None
@@ -231,6 +232,7 @@ class ModelWorkerIn(Schema):
     employer: str = ""
     position: str = ""
     title_or_grade: str = ""
+    front_line: bool = False
     union: int
     phone: str = ""
     address: str = ""
@@ -253,6 +255,7 @@ class ModelWorkerPatch(Schema):
     employer: str | None = None
     position: str | None = None
     title_or_grade: str | None = None
+    front_line: bool | None = None
     union: int | None = None
     phone: str | None = None
     address: str | None = None

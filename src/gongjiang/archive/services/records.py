@@ -99,7 +99,9 @@ def _apply_person(worker: ModelWorker, clean: dict[str, Any]) -> None:
             value = employer_named(value, clean.get("union") or worker.union)
         if field in ("retired_on", "died_on") and value == "":
             value = None
-        if value is None and field not in ("employer", "id_number", "retired_on", "died_on"):
+        if field == "front_line":
+            value = bool(value)
+        elif value is None and field not in ("employer", "id_number", "retired_on", "died_on"):
             value = ""
         setattr(worker, field, value)
     worker.name_pinyin, worker.name_initials = name_keys(worker.name)

@@ -16,6 +16,7 @@ from gongjiang.benefits.services.batches import (
     return_batch,
     submit_batch,
 )
+from gongjiang.benefits.services.condolence import give_at_visit, schemes_for_visits
 from gongjiang.benefits.services.cover import covered, within_due
 from gongjiang.benefits.services.ledger import reverse_entry
 from gongjiang.benefits.services.lines import LINE_COLUMNS, LineRow, pending_line
@@ -44,6 +45,7 @@ __all__ = [
     "end_hold",
     "generate_arrears",
     "generate_batch",
+    "give_at_visit",
     "pay_all",
     "pending_line",
     "person_treatment",
@@ -57,6 +59,7 @@ __all__ = [
     "reverse_entry",
     "save_rule",
     "save_scheme",
+    "schemes_for_visits",
     "set_account",
     "set_items",
     "stock_of",

@@ -78,7 +78,8 @@ def _generate(actor: User, scheme: Scheme, period: dt.date, progress) -> Batch:
     # Whoever is being paid or was paid for the period (in any batch), and whoever already has a
     # line in this batch — removed lines included: a removal stands until the preparer undoes it.
     taken = set(
-        BatchLine.objects.filter(scheme=scheme, period=period, kind=BatchKind.REGULAR)
+        # A condolence given at a visit for the period is the person's payment for it too.
+        BatchLine.objects.filter(scheme=scheme, period=period, kind__in=[BatchKind.REGULAR, BatchKind.VISIT])
         .filter(Q(state__in=[LineState.PENDING, LineState.PAID]) | Q(batch=batch))
         .values_list("model_worker_id", flat=True)
     )

@@ -19,7 +19,7 @@ from gongjiang.accounts import permissions
 from gongjiang.accounts.audit import record
 from gongjiang.accounts.enums import AuditAction
 from gongjiang.accounts.models import Organisation
-from gongjiang.care.enums import Occasion
+from gongjiang.care.enums import Allowance, Occasion
 from gongjiang.care.models import PlanEntry, Visit, VisitPlan, VisitRule
 from gongjiang.care.permissions import CarePerm
 from gongjiang.care.services.common import require_record_for
@@ -144,6 +144,9 @@ def _clean_visit(data: dict[str, Any]) -> dict[str, Any]:
     clean["visitors"] = clean["visitors"][:200]
     clean["gifts"] = clean["gifts"][:200]
     errors: dict[str, list] = {}
+    clean["allowance"] = clean["allowance"] or Allowance.UNKNOWN
+    if clean["allowance"] not in Allowance.values:
+        errors["allowance"] = [_("Choose whether the honour allowance arrives.")]
     if not clean["visitors"]:
         errors["visitors"] = [_("Say who went.")]
     if not isinstance(clean["visited_on"], dt.date):

@@ -107,6 +107,7 @@ def _carry_out(ri: RosterImport, plan: planner.Plan, actor: Actor | None) -> dic
             employer_id=employers.get(d.get("employer") or ""),
             position=d.get("position") or "",
             title_or_grade=d.get("title_or_grade") or "",
+            front_line=bool(d.get("front_line")),
             union=d["union"],
             phone=d.get("phone") or "",
             address=d.get("address") or "",
