@@ -12,13 +12,14 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from gongjiang.accounts.enums import AuditAction
+from gongjiang.accounts.enums import AuditAction, Role
 from gongjiang.accounts.models import AuditEntry
 from gongjiang.care import event_selectors
 from gongjiang.care.enums import EventKind, InvitationState
 from gongjiang.care.models import Event, EventInvitation, EventPhoto
 from gongjiang.care.services import events
 from gongjiang.care.yearly import care_year, sentences
+from tests.benefits.test_concurrency import together
 from tests.care.conftest import person
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +113,14 @@ def test_attendance_waits_for_the_day_and_the_database_refuses_more_than_the_pla
         events.change_event(
             actor=staff_user,
             event=event,
-            data={"kind": "symposium", "title": "劳模座谈会", "starts_on": event.starts_on, "place": "会议室", "capacity": 0, "topic": TOPIC},
+            data={
+                "kind": "symposium",
+                "title": "劳模座谈会",
+                "starts_on": event.starts_on,
+                "place": "会议室",
+                "capacity": 0,
+                "topic": TOPIC,
+            },
         )
     assert e.value.message_dict == {"capacity": ["请填写名额（至少1个）。"]}
 
@@ -189,7 +197,8 @@ def test_photos_are_private_checked_audited_and_archived_not_deleted(
         events.add_photo(actor=staff_user, event=event, upload=SimpleUploadedFile("假图.png", b"<html>"))
     assert e.value.messages == ["“假图.png”的内容并不是 PNG 文件，请上传真实的文件。"]
     photo = events.add_photo(actor=staff_user, event=event, upload=SimpleUploadedFile("合影.png", PNG), caption="合影")
-    assert photo.file.name.startswith("care-events/") and photo.size == len(PNG)
+    assert photo.file.name.startswith("care-events/")
+    assert photo.size == len(PNG)
     assert str(tmp_path) in photo.file.path
     client.force_login(staff_user)
     response = client.get(reverse("care:event_photo", args=[photo.pk]))
@@ -252,7 +261,8 @@ def test_the_pages_create_invite_through_the_picker_answer_attend_and_record_min
     assert response["Location"] == event.get_absolute_url()
     a, b = person(union_a, name="王师傅"), person(union_a, name="李师傅")
     page = client.get(reverse("care:event", args=[event.pk]) + "?q=王").content.decode()
-    assert "王师傅" in page and "李师傅" not in page
+    assert "王师傅" in page
+    assert "李师傅" not in page
     page = client.post(reverse("care:event_invite", args=[event.pk]), {"person": [a.pk, b.pk]}, follow=True)
     text = page.content.decode()
     assert "劳模座谈会名额已满（1个名额），没有空余名额了。可改为列入候补名单。" in text
@@ -270,7 +280,9 @@ def test_the_pages_create_invite_through_the_picker_answer_attend_and_record_min
 
 
 @pytest.mark.parametrize("rows", [1, 8])
-def test_the_event_pages_make_a_fixed_number_of_queries(client, staff_user, federation, union_a, rows, settings, tmp_path):
+def test_the_event_pages_make_a_fixed_number_of_queries(
+    client, staff_user, federation, union_a, rows, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     event = symposium(staff_user, federation, places=20)
     for i in range(rows):
@@ -343,3 +355,60 @@ def test_the_profile_lists_a_persons_events(client, staff_user, union_user, fede
     assert "弘扬'工匠精神'，当好时代劳模" in section or "弘扬&#x27;工匠精神&#x27;，当好时代劳模" in section
     assert f'href="{ours.get_absolute_url()}"' in section
     assert "/care/events/" + str(ours.pk - 1) + "/" not in section
+
+
+# --- Two staff at once (PostgreSQL, real threads and connections) ---------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_taking_an_events_last_place_at_once_one_gets_it_the_other_is_told(
+    make_user, staff_user, federation, union_a
+):
+    other_staff = make_user(Role.FEDERATION_STAFF, username="staff2")
+    event = events.create_event(
+        actor=staff_user,
+        organiser=federation,
+        data={
+            "kind": EventKind.OUTING,
+            "title": "古运河一日游",
+            "starts_on": dt.date(2016, 5, 18),
+            "place": "清名桥",
+            "capacity": 2,
+        },
+    )
+    events.invite(actor=staff_user, event=event, model_worker=person(union_a, name="甲"))
+    a, b = person(union_a, name="丙"), person(union_a, name="丁")
+    results = together(
+        lambda: events.invite(actor=staff_user, event=event, model_worker=a),
+        lambda: events.invite(actor=other_staff, event=event, model_worker=b),
+    )
+    made = [r for r in results if isinstance(r, EventInvitation)]
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert (len(made), len(refused)) == (1, 1), results
+    assert refused[0].messages == ["古运河一日游名额已满（2个名额），没有空余名额了。可改为列入候补名单。"]
+    event.refresh_from_db()
+    assert (event.taken, event.capacity) == (2, 2)
+    assert EventInvitation.objects.filter(event=event, state=InvitationState.INVITED).count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_ten_invitations_at_once_fill_an_events_places_and_no_more(staff_user, federation, union_a):
+    event = events.create_event(
+        actor=staff_user,
+        organiser=federation,
+        data={
+            "kind": EventKind.GATHERING,
+            "title": "劳模联谊",
+            "starts_on": dt.date(2016, 9, 23),
+            "place": "会堂",
+            "capacity": 4,
+        },
+    )
+    people = [person(union_a, name=f"并发{i}") for i in range(10)]
+    results = together(*[lambda p=p: events.invite(actor=staff_user, event=event, model_worker=p) for p in people])
+    assert sum(isinstance(r, EventInvitation) for r in results) == 4, results
+    assert sum(isinstance(r, ValidationError) for r in results) == 6
+    assert Event.objects.get(pk=event.pk).taken == 4
+    assert EventInvitation.objects.filter(event=event).count() == 4

@@ -110,9 +110,7 @@ def event_detail(request, pk: int):
         qs = qs.filter(state=state)
     page = page_from_request(request, qs.exclude(state=InvitationState.WAITING), ["-created_at", "-id"], size=None)
     waiting = list(
-        selectors.invitations(request.user, event)
-        .filter(state=InvitationState.WAITING)
-        .order_by("waiting_since", "id")
+        selectors.invitations(request.user, event).filter(state=InvitationState.WAITING).order_by("waiting_since", "id")
     )
     q = request.GET.get("q", "")
     found = list(selectors.candidates(request.user, event, q)[: selectors.PICKER_SHOWN]) if may_record else []

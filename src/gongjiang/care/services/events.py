@@ -58,7 +58,7 @@ def may_invite(event: Event, worker) -> bool:
         return True
     path = event.organiser.path
     union = worker.union
-    return union is not None and (union.pk == event.organiser_id or bool(path) and union.path.startswith(path))
+    return union is not None and (union.pk == event.organiser_id or (bool(path) and union.path.startswith(path)))
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,8 +38,8 @@ class Places:
     which a person is invited once (a batch's campaign, the event itself), also set on a new
     invitation; ``follow_up`` whether attendance keeps a follow-up flag and note (check-ups)."""
 
-    holder: type[models.Model]
-    invitation: type[models.Model]
+    holder: type[Batch] | type[Event]
+    invitation: type[Invitation] | type[EventInvitation]
     field: str
     group: Callable[[Any], dict[str, Any]]
     already: Any
@@ -115,10 +115,7 @@ def place(spec: Places, *, actor, holder, model_worker, reason: str = "", waitin
     person is already in (the campaign, the event), or when they cannot be invited at all."""
     require_record_for(actor, model_worker)
     check_person(model_worker)
-    qs = spec.holder.objects.select_for_update()
-    if spec.holder is Batch:
-        qs = qs.select_related("campaign")
-    holder = qs.get(pk=holder.pk)
+    holder = spec.holder.objects.select_for_update().get(pk=holder.pk)
     group = spec.group(holder)
     if spec.invitation.objects.filter(**group, model_worker=model_worker).exists():
         raise ValidationError(str(spec.already) % {"name": model_worker.name})
