@@ -12,15 +12,19 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from gongjiang.accounts.demo import UNION_USER_UNION
 from gongjiang.accounts.enums import AuditAction, Role
 from gongjiang.accounts.models import AuditEntry
+from gongjiang.archive.enums import Status
 from gongjiang.care import event_selectors
 from gongjiang.care.enums import EventKind, InvitationState
 from gongjiang.care.models import Event, EventInvitation, EventPhoto
 from gongjiang.care.services import events
 from gongjiang.care.yearly import care_year, sentences
+from gongjiang.demo.care_events import play_events
 from tests.benefits.test_concurrency import together
 from tests.care.conftest import person
+from tests.factories import ModelWorkerFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -355,6 +359,45 @@ def test_the_profile_lists_a_persons_events(client, staff_user, union_user, fede
     assert "弘扬'工匠精神'，当好时代劳模" in section or "弘扬&#x27;工匠精神&#x27;，当好时代劳模" in section
     assert f'href="{ours.get_absolute_url()}"' in section
     assert "/care/events/" + str(ours.pk - 1) + "/" not in section
+
+
+# --- The demo ------------------------------------------------------------------------------------
+
+
+def test_the_demo_plays_2016_and_every_year_since_with_the_living_titled_people_only(federation, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    union = OrganisationFactory(name=UNION_USER_UNION, short_name="教育工会", code="LX-EDU", parent=federation)
+    living = [person(union, name=f"劳模{i}") for i in range(3)]
+    dead = person(union, name="已故", status=Status.DECEASED, died_on=dt.date(2015, 3, 1))
+    untitled = ModelWorkerFactory(union=union, name="无称号")
+    assert play_events(today=dt.date(2018, 6, 1)) == 9
+    assert play_events(today=dt.date(2018, 6, 1)) == 0  # once
+    rows = list(Event.objects.order_by("starts_on").values_list("starts_on", "kind", "organiser_id", "taken"))
+    assert rows[:3] == [
+        (dt.date(2016, 4, 26), "symposium", federation.pk, 3),
+        (dt.date(2016, 5, 18), "outing", federation.pk, 3),
+        (dt.date(2016, 9, 23), "gathering", union.pk, 3),
+    ]
+    assert [r[0] for r in rows[3:]] == [
+        dt.date(2017, 4, 24),
+        dt.date(2017, 9, 22),
+        dt.date(2017, 10, 16),
+        dt.date(2018, 4, 24),
+        dt.date(2018, 9, 22),
+        dt.date(2018, 10, 16),
+    ]
+    invited = set(EventInvitation.objects.values_list("model_worker_id", flat=True))
+    assert invited == {p.pk for p in living}
+    assert dead.pk not in invited
+    assert untitled.pk not in invited
+    after = EventInvitation.objects.filter(event__starts_on__gt=dt.date(2018, 6, 1))
+    assert set(after.values_list("state", flat=True)) == {"invited"}
+    assert sentences(care_year(2016))[:2] == [
+        "4月下旬召开“弘扬'工匠精神'，当好时代劳模”座谈会，3名劳模参加。",
+        "5月中旬组织3名劳模开展古运河一日游。",
+    ]
+    assert Event.objects.get(starts_on=dt.date(2016, 4, 26)).minutes.startswith("区总工会主席主持座谈会。3名劳模代表")
+    assert EventPhoto.objects.count() == 3
 
 
 # --- Two staff at once (PostgreSQL, real threads and connections) ---------------------------------

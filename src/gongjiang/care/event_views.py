@@ -46,7 +46,7 @@ def event_list(request):
         "care/events.html",
         {
             "page": page,
-            "base_query": without_paging(request),
+            "base_query": without_paging(request).urlencode(),
             "year": year,
             "kind": kind,
             "years": _years(),
@@ -130,7 +130,7 @@ def event_detail(request, pk: int):
             "found": found,
             "q": q,
             "photos": list(selectors.photos(event)),
-            "base_query": without_paging(request),
+            "base_query": without_paging(request).urlencode(),
             "started": event.starts_on <= timezone.localdate(),
             "open_states": list(OPEN),
             "may_record": may_record,
