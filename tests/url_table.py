@@ -14,7 +14,7 @@ from gongjiang.accounts.models import AuditEntry, Organisation, User
 from gongjiang.api.models import ApiToken
 from gongjiang.archive.models import FamilyMember, Honour
 from gongjiang.benefits.models import Batch, LedgerEntry, PaymentAccount, Scheme, SchemeRule, TreatmentHold
-from gongjiang.care.models import Invitation, Need, PlanEntry, Visit
+from gongjiang.care.models import Event, EventInvitation, EventPhoto, Invitation, Need, PlanEntry, Visit
 from gongjiang.core.models import Job
 from gongjiang.platform.models import (
     Achievement,
@@ -99,6 +99,10 @@ def objects() -> dict[str, object]:
         "care_plan": PlanEntry.objects.filter(model_worker=person).latest("pk").plan,
         "visit": Visit.objects.filter(model_worker=person).latest("pk"),
         "need": Need.objects.filter(model_worker=person).latest("pk"),
+        # The demo's events: the person's union organises a get-together every year (with a photo).
+        "event": Event.objects.filter(organiser=person.union).latest("pk"),
+        "event_invitation": EventInvitation.objects.filter(event__organiser=person.union).latest("pk"),
+        "event_photo": EventPhoto.objects.filter(event__organiser=person.union).latest("pk"),
     }
 
 
@@ -155,6 +159,15 @@ def path_for(name: str, route: str, o: dict) -> str:
         "care:need_step": "need",
         "care:need_resolve": "need",
         "care:person": "person",
+        "care:event": "event",
+        "care:event_edit": "event",
+        "care:event_invite": "event",
+        "care:event_minutes": "event",
+        "care:event_photo_upload": "event",
+        "care:event_answer": "event_invitation",
+        "care:event_attendance": "event_invitation",
+        "care:event_photo": "event_photo",
+        "care:event_photo_archive": "event_photo",
     }.get(name) or {
         "archive": "person",
         "benefits": "scheme" if "/schemes/" in route else "person",
@@ -283,6 +296,17 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "care:campaign": (200, 200, 200, 403, 200, 403),
     "care:checkup_create": (200, 200, 403, 403, 403, 403),
     "care:checkups": (200, 200, 200, 403, 200, 403),
+    "care:event": (200, 200, 200, 403, 200, 403),
+    "care:event_answer": (405, 405, 405, 405, 405, 405),
+    "care:event_attendance": (405, 405, 405, 405, 405, 405),
+    "care:event_create": (200, 200, 200, 403, 403, 403),
+    "care:event_edit": (200, 200, 200, 403, 403, 403),
+    "care:event_invite": (405, 405, 405, 405, 405, 405),
+    "care:event_minutes": (405, 405, 405, 405, 405, 405),
+    "care:event_photo": (200, 200, 200, 403, 200, 403),
+    "care:event_photo_archive": (405, 405, 405, 405, 405, 405),
+    "care:event_photo_upload": (405, 405, 405, 405, 405, 405),
+    "care:events": (200, 200, 200, 403, 200, 403),
     "care:invite": (405, 405, 405, 405, 405, 405),
     "care:rule_create": (200, 200, 403, 403, 403, 403),
     "care:rules": (200, 200, 200, 403, 200, 403),

@@ -47,3 +47,18 @@ def test_a_resolved_need_leaves_the_start_page(client_for, staff_user, union_a):
     assert "您有 1 件办理事项已过期限。" in client.get("/reports/").content.decode()
     needs.resolve(actor=staff_user, need=need, resolution="已联系物业修好扶手", satisfaction="satisfied")
     assert 'id="notices"' not in client.get("/reports/").content.decode()
+
+
+def test_the_needs_list_pages_on_with_its_filter_in_plain_links(client_for, staff_user, union_a, settings):
+    settings.GONGJIANG = {**settings.GONGJIANG, "LIST_PAGE_SIZE": 2}
+    worker = person(union_a, name="李大年")
+    made = [need_held_by(staff_user, staff_user, worker, days_late=d) for d in (1, 2, 3)]
+    page = client_for(staff_user).get("/care/needs/?show=overdue")
+    first = page.content.decode()
+    nxt = page.context["page"]
+    assert [n.pk for n in nxt.items] == [made[2].pk, made[1].pk]
+    link = f'href="?show=overdue&after={nxt.next_cursor}&page=2" rel="next"'
+    assert link in first
+    second = client_for(staff_user).get(f"/care/needs/?show=overdue&after={nxt.next_cursor}&page=2")
+    assert [n.pk for n in second.context["page"].items] == [made[0].pk]
+    assert "QueryDict" not in first + second.content.decode()  # the pager once printed the object

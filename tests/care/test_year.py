@@ -84,7 +84,7 @@ def test_the_year_page_its_chart_and_its_export(client, staff_user, union_a):
     client.get(reverse("care:year"))
     with CaptureQueriesContext(connection) as ctx:
         page = client.get(reverse("care:year") + "?year=2016").content.decode()
-    assert len(ctx.captured_queries) == 10
+    assert len(ctx.captured_queries) == 11
     assert "4月中下旬区总工会组织两批4名劳模免费体检。" in page
     chart = client.get(reverse("care:year_chart") + "?year=2016")
     assert chart["Content-Type"] == "image/svg+xml"
@@ -121,7 +121,7 @@ def test_a_persons_care_history_on_the_profile(client, staff_user, union_user, u
     client.get(reverse("care:person", args=[worker.pk]))
     with CaptureQueriesContext(connection) as ctx:
         section = client.get(reverse("care:person", args=[worker.pk]), headers={"HX-Request": "true"})
-    assert len(ctx.captured_queries) == 8
+    assert len(ctx.captured_queries) == 9
     assert "诉求0" in section.content.decode()
     client.force_login(union_user)
     other = person(union_b, name="他会")

@@ -11,7 +11,18 @@ from gongjiang.accounts import permissions
 from gongjiang.accounts.enums import Role
 from gongjiang.accounts.models import User
 from gongjiang.archive.selectors import visible_model_workers
-from gongjiang.care.models import Batch, Campaign, Invitation, Need, PlanEntry, Visit, VisitPlan
+from gongjiang.care.models import (
+    Batch,
+    Campaign,
+    Event,
+    EventInvitation,
+    EventPhoto,
+    Invitation,
+    Need,
+    PlanEntry,
+    Visit,
+    VisitPlan,
+)
 from gongjiang.care.permissions import CarePerm
 
 
@@ -71,6 +82,37 @@ def access_entry(user, pk: int):
     entry = get_object_or_404(PlanEntry.objects.select_related("model_worker", "plan"), pk=pk)
     _in_scope(user, entry.model_worker)
     return entry
+
+
+def _event_in_scope(user, event: Event) -> None:
+    """A grassroots union sees its own events only; the federation sees all."""
+    scope = permissions.union_scope(user)
+    if scope is not None and event.organiser_id not in scope:
+        raise Http404
+
+
+def access_event(user, pk: int) -> Event:
+    _require_view(user)
+    event = get_object_or_404(Event.objects.select_related("organiser"), pk=pk)
+    _event_in_scope(user, event)
+    return event
+
+
+def access_event_invitation(user, pk: int) -> EventInvitation:
+    _require_view(user)
+    invitation = get_object_or_404(
+        EventInvitation.objects.select_related("model_worker", "event", "event__organiser"), pk=pk
+    )
+    _event_in_scope(user, invitation.event)
+    _in_scope(user, invitation.model_worker)
+    return invitation
+
+
+def access_event_photo(user, pk: int) -> EventPhoto:
+    _require_view(user)
+    photo = get_object_or_404(EventPhoto.objects.select_related("event", "event__organiser"), pk=pk)
+    _event_in_scope(user, photo.event)
+    return photo
 
 
 # --- Added for the API (careapi): the fetches the pages did inline, now shared ------------------

@@ -66,6 +66,14 @@ class CareConfig(AppConfig):
             ),
             menu.Item(
                 group="care",
+                label=_("Care events"),
+                url_name="care:events",
+                perm=permissions.CarePerm.VIEW_CARE,
+                section="care_events",
+                order=50,
+            ),
+            menu.Item(
+                group="care",
                 label=_("Eligibility and priority"),
                 url_name="care:rules",
                 perm=permissions.CarePerm.VIEW_CARE,

@@ -79,3 +79,11 @@ class Satisfaction(models.TextChoices):
     SATISFIED = "satisfied", _("Satisfied")
     PARTLY = "partly", _("Partly satisfied")
     NOT = "not", _("Not satisfied")
+
+
+class EventKind(models.TextChoices):
+    """Care events: get-togethers (联谊), symposia (座谈会, with a topic and minutes), outings (一日游)."""
+
+    GATHERING = "gathering", _("Get-together")
+    SYMPOSIUM = "symposium", _("Symposium")
+    OUTING = "outing", _("Outing")

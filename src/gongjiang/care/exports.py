@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from gongjiang.care.enums import Occasion
+from gongjiang.care.enums import EventKind, Occasion
 from gongjiang.care.yearly import CareYear, sentences
 from gongjiang.core.xlsx import RosterWriter
 
@@ -27,6 +27,14 @@ def write_year(path: str, data: CareYear) -> None:
             (_("Needs resolved"), data.needs_resolved),
             (_("Needs past their deadline"), data.needs_overdue),
         ]
+        by_kind = data.events_by_kind
+        for value, label in EventKind.choices:
+            t = by_kind[value]
+            rows += [
+                (_("%(kind)s: events") % {"kind": label}, t.events),
+                (_("%(kind)s: invited") % {"kind": label}, t.invited),
+                (_("%(kind)s: attended") % {"kind": label}, t.attended),
+            ]
         for label, n in rows:
             out.row([str(label), n])
         out.row(["", ""])

@@ -1,4 +1,5 @@
-"""Care (关爱服务): campaigns of check-ups and recuperation stays, their batches, the invitations.
+"""Care (关爱服务): campaigns of check-ups and recuperation stays, their batches, the invitations;
+visits and needs; events (联谊, 座谈会, 一日游) with their invitations and photos.
 
 A batch's places are counted in ``Batch.taken`` by the services, which raise it only by a
 conditional update (``taken < capacity``) under the batch's row lock; a check constraint makes
@@ -7,6 +8,8 @@ Medical reports are never stored: an attendance keeps a follow-up flag and a not
 """
 
 from __future__ import annotations
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +21,7 @@ from gongjiang.care.enums import (
     Allowance,
     CampaignKind,
     Criterion,
+    EventKind,
     InvitationState,
     NeedSource,
     NeedState,
@@ -388,3 +392,121 @@ class NeedStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.need} · {self.on:%Y-%m-%d}"
+
+
+# --- Events (联谊, 座谈会, 一日游) --------------------------------------------------------------------
+
+
+class Event(models.Model):
+    """A get-together, a symposium or an outing, organised by the federation or by a grassroots
+    union for its own people. Its places are counted in ``taken`` exactly as a batch's are (the
+    services raise it under the row lock; the check constraint refuses more than the capacity).
+    A symposium has a topic, and its minutes are recorded after it."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=EventKind.choices)
+    title = models.CharField(_("title"), max_length=100)
+    starts_on = models.DateField(_("date"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200)
+    capacity = models.PositiveIntegerField(_("places"))
+    taken = models.PositiveIntegerField(_("places taken"), default=0, editable=False)
+    organiser = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("organised by"), on_delete=models.PROTECT, related_name="+"
+    )
+    topic = models.CharField(_("topic"), max_length=200, blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("care event")
+        verbose_name_plural = _("care events")
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gt=0), name="care_event_has_places"),
+            models.CheckConstraint(condition=Q(taken__lte=F("capacity")), name="care_event_never_over_capacity"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")), name="care_event_dates_in_order"
+            ),
+        ]
+        indexes = [models.Index(fields=["organiser", "starts_on"], name="care_event_organiser")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("care:event", args=[self.pk])
+
+    @property
+    def free(self) -> int:
+        return self.capacity - self.taken
+
+    @property
+    def is_symposium(self) -> bool:
+        return self.kind == EventKind.SYMPOSIUM
+
+
+class EventInvitation(models.Model):
+    """One person invited to an event (or waiting for a place), their answer, whether they came.
+    The states and the waiting list are a batch invitation's."""
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.PROTECT, related_name="invitations")
+    model_worker = models.ForeignKey(
+        "archive.ModelWorker",
+        verbose_name=_("model worker"),
+        on_delete=models.PROTECT,
+        related_name="care_event_invitations",
+    )
+    state = models.CharField(_("state"), max_length=10, choices=InvitationState.choices)
+    reason = models.CharField(_("why invited"), max_length=300, blank=True)
+    waiting_since = models.DateTimeField(_("on the waiting list since"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("event invitation")
+        verbose_name_plural = _("event invitations")
+        constraints = [models.UniqueConstraint(fields=["event", "model_worker"], name="care_once_per_event")]
+        indexes = [
+            models.Index(fields=["event", "state", "waiting_since"], name="care_evinv_event_state"),
+            models.Index(fields=["model_worker", "state"], name="care_evinv_worker_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model_worker} · {self.event}"
+
+
+def event_photo_path(instance: EventPhoto, filename: str) -> str:
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"care-events/{uuid.uuid4().hex}.{suffix}"
+
+
+class EventPhoto(models.Model):
+    """A photo of an event, in private storage (served only to those who may see the event, each
+    download audited); archived, never deleted."""
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.PROTECT, related_name="photos")
+    file = models.FileField(upload_to=event_photo_path)
+    original_name = models.CharField(max_length=200)
+    size = models.PositiveIntegerField()
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("event photo")
+        verbose_name_plural = _("event photos")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from gongjiang.care import condolence_views as cv
+from gongjiang.care import event_views as ev
 from gongjiang.care import views as v
 from gongjiang.care import visit_views as vv
 
@@ -37,4 +38,15 @@ urlpatterns = [
     path("needs/<int:pk>/", vv.need_detail, name="need"),
     path("needs/<int:pk>/steps/", vv.need_step, name="need_step"),
     path("needs/<int:pk>/resolve/", vv.need_resolve, name="need_resolve"),
+    path("events/", ev.event_list, name="events"),
+    path("events/new/", ev.event_create, name="event_create"),
+    path("events/<int:pk>/", ev.event_detail, name="event"),
+    path("events/<int:pk>/edit/", ev.event_edit, name="event_edit"),
+    path("events/<int:pk>/invite/", ev.event_invite, name="event_invite"),
+    path("events/<int:pk>/minutes/", ev.event_minutes, name="event_minutes"),
+    path("events/<int:pk>/photos/", ev.event_photo_upload, name="event_photo_upload"),
+    path("events/invitations/<int:pk>/answer/", ev.event_answer, name="event_answer"),
+    path("events/invitations/<int:pk>/attendance/", ev.event_attendance, name="event_attendance"),
+    path("events/photos/<int:pk>/", ev.event_photo, name="event_photo"),
+    path("events/photos/<int:pk>/archive/", ev.event_photo_archive, name="event_photo_archive"),
 ]

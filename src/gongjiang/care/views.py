@@ -19,9 +19,9 @@ from gongjiang.accounts.downloads import audited_download
 from gongjiang.archive.selectors import visible_model_workers
 from gongjiang.care import exports, selectors, yearly
 from gongjiang.care.access import access_batch, access_campaign, access_invitation
-from gongjiang.care.enums import OPEN, CampaignKind, InvitationState, Occasion
+from gongjiang.care.enums import OPEN, CampaignKind, EventKind, InvitationState, Occasion
 from gongjiang.care.forms import AttendanceForm, BatchForm, CampaignForm, RuleForm
-from gongjiang.care.models import Invitation, Need, Visit, VisitRule
+from gongjiang.care.models import EventInvitation, Invitation, Need, Visit, VisitRule
 from gongjiang.care.permissions import CarePerm
 from gongjiang.care.services import campaigns as campaign_services
 from gongjiang.care.services import invitations as invitation_services
@@ -52,7 +52,7 @@ def _campaign_list(request, kind: str):
             "kind": kind,
             "kind_label": CampaignKind(kind).label,
             "page": page,
-            "base_query": without_paging(request),
+            "base_query": without_paging(request).urlencode(),
             "create_url": CREATE_URL[kind],
             "may_manage": _can(request.user, CarePerm.MANAGE_CARE),
         },
@@ -132,7 +132,7 @@ def campaign_detail(request, pk: int):
             "rule": rule,
             "suggested": suggested,
             "page": page,
-            "base_query": without_paging(request),
+            "base_query": without_paging(request).urlencode(),
             "may_manage": _can(request.user, CarePerm.MANAGE_CARE),
             "may_record": may_record,
         },
@@ -210,7 +210,7 @@ def batch_detail(request, pk: int):
             "counts": selectors.state_counts(batch=batch),
             "page": page,
             "waiting": waiting,
-            "base_query": without_paging(request),
+            "base_query": without_paging(request).urlencode(),
             "started": invitation_services.is_past(batch),
             "open_states": list(OPEN),
             "may_manage": _can(request.user, CarePerm.MANAGE_CARE),
@@ -368,6 +368,7 @@ def year_page(request):
             "data": data,
             "sentences": yearly.sentences(data),
             "occasions": [(label, data.visits_by_occasion.get(value, 0)) for value, label in Occasion.choices],
+            "event_kinds": [(label, data.events_by_kind[value]) for value, label in EventKind.choices],
             "years": list(range(timezone.localdate().year, 2013, -1)),
         },
     )
@@ -376,11 +377,14 @@ def year_page(request):
 @perm_required(CarePerm.VIEW_CARE)
 def year_chart(request):
     data = yearly.care_year(_year_of(request), unions=permissions.union_scope(request.user))
-    categories = [_("Check-ups"), _("Stays"), _("Visits"), _("Needs")]
+    categories = [_("Check-ups"), _("Stays"), _("Visits"), _("Needs"), _("Care events")]
     fig = charts.stacked_bars(
         [str(c) for c in categories],
         [
-            (_("Attended or made"), [data.checkups.attended, data.stays.attended, data.visits, data.needs_resolved]),
+            (
+                _("Attended or made"),
+                [data.checkups.attended, data.stays.attended, data.visits, data.needs_resolved, data.events_attended],
+            ),
             (
                 _("Invited, not attended / open"),
                 [
@@ -388,6 +392,7 @@ def year_chart(request):
                     max(data.stays.invited - data.stays.attended, 0),
                     0,
                     max(data.needs_opened - data.needs_resolved, 0),
+                    max(data.events_invited - data.events_attended, 0),
                 ],
             ),
         ],
@@ -426,11 +431,19 @@ def person(request, pk: int):
     )
     visits = list(Visit.objects.filter(model_worker=worker).order_by("-visited_on", "-id")[:20])
     needs = list(Need.objects.filter(model_worker=worker).order_by("state", "-raised_on", "-id")[:20])
-    if invites or visits or needs:
+    events = list(
+        EventInvitation.objects.filter(model_worker=worker)
+        .select_related("event")
+        .order_by("-event__starts_on", "-id")[:20]
+    )
+    scope = permissions.union_scope(request.user)
+    for i in events:  # another union's event is listed, not linked (its page is that union's)
+        i.linked = scope is None or i.event.organiser_id in scope
+    if invites or visits or needs or events:
         record_read(
             actor=request.user,
             object_type="archive.modelworker",
-            rows=len(invites) + len(visits) + len(needs),
+            rows=len(invites) + len(visits) + len(needs) + len(events),
             obj=worker,
             section="care",
         )
@@ -442,6 +455,7 @@ def person(request, pk: int):
             "invites": invites,
             "visits": visits,
             "needs": needs,
+            "events": events,
             "may_record": permissions.has_perm(request.user, CarePerm.RECORD_CARE) and worker.archived_at is None,
         },
     )

@@ -48,7 +48,7 @@ def plans(request):
         "care/plans.html",
         {
             "page": page,
-            "base_query": without_paging(request),
+            "base_query": without_paging(request).urlencode(),
             "recent": recent,
             "may_manage": _can(request.user, CarePerm.MANAGE_CARE),
         },
@@ -100,7 +100,7 @@ def plan_detail(request, pk: int):
         {
             "plan": plan,
             "page": page,
-            "base_query": without_paging(request),
+            "base_query": without_paging(request).urlencode(),
             "rule": rule,
             "suggested": suggested,
             "may_record": may_record,
@@ -284,7 +284,7 @@ def need_list(request):
         "care/needs.html",
         {
             "page": page,
-            "base_query": without_paging(request),
+            "base_query": without_paging(request).urlencode(),
             "show": show,
             "today": today,
             "my_overdue": selectors.overdue_needs(request.user, today).count(),

@@ -10,8 +10,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongjiang.care.enums import CampaignKind, InvitationState, NeedState, Occasion
-from gongjiang.care.models import Batch, Invitation, Need, Visit
+from gongjiang.accounts.enums import OrganisationKind
+from gongjiang.care.enums import CampaignKind, EventKind, InvitationState, NeedState, Occasion
+from gongjiang.care.models import Batch, Event, Invitation, Need, Visit
 
 CN = "零一两三四五六七八九十"
 
@@ -44,6 +45,26 @@ class Programme:
 
 
 @dataclass
+class EventRow:
+    """One event of the year with the people invited (not waiting) and attended."""
+
+    kind: str
+    title: str
+    topic: str
+    starts_on: dt.date
+    by_federation: bool
+    invited: int
+    attended: int
+
+
+@dataclass
+class EventTotals:
+    events: int = 0
+    invited: int = 0
+    attended: int = 0
+
+
+@dataclass
 class CareYear:
     year: int
     checkups: Programme
@@ -54,10 +75,27 @@ class CareYear:
     needs_opened: int
     needs_resolved: int
     needs_overdue: int
+    events: list[EventRow] = field(default_factory=list)
 
     @property
     def visits(self) -> int:
         return sum(self.visits_by_occasion.values())
+
+    @property
+    def events_by_kind(self) -> dict[str, EventTotals]:
+        out = {k: EventTotals() for k in EventKind.values}
+        for e in self.events:
+            t = out[e.kind]
+            t.events, t.invited, t.attended = t.events + 1, t.invited + e.invited, t.attended + e.attended
+        return out
+
+    @property
+    def events_invited(self) -> int:
+        return sum(e.invited for e in self.events)
+
+    @property
+    def events_attended(self) -> int:
+        return sum(e.attended for e in self.events)
 
 
 def _programme(kind: str, year: int, people: Q) -> Programme:
@@ -79,6 +117,26 @@ def _programme(kind: str, year: int, people: Q) -> Programme:
     )
     out.invited, out.attended, out.working = row["invited"], row["attended"], row["working"]
     return out
+
+
+def _events(year: int, unions: list[int] | None) -> list[EventRow]:
+    """The year's events (one query); for a union's scope, its own events and those its people
+    were invited to, counting its people only."""
+    mine = Q() if unions is None else Q(invitations__model_worker__union_id__in=unions)
+    qs = (
+        Event.objects.filter(starts_on__year=year)
+        .annotate(
+            invited=Count("invitations", filter=mine & ~Q(invitations__state=InvitationState.WAITING)),
+            attended=Count("invitations", filter=mine & Q(invitations__state=InvitationState.ATTENDED)),
+        )
+        .order_by("starts_on", "id")
+        .values_list("kind", "title", "topic", "starts_on", "organiser__kind", "organiser_id", "invited", "attended")
+    )
+    return [
+        EventRow(kind, title, topic, on, org_kind == OrganisationKind.FEDERATION, invited, attended)
+        for kind, title, topic, on, org_kind, org, invited, attended in qs
+        if unions is None or org in unions or invited
+    ]
 
 
 def care_year(year: int, today: dt.date | None = None, *, unions: list[int] | None = None) -> CareYear:
@@ -118,6 +176,7 @@ def care_year(year: int, today: dt.date | None = None, *, unions: list[int] | No
         needs_opened=n["opened"],
         needs_resolved=n["resolved"],
         needs_overdue=n["overdue"],
+        events=_events(year, unions),
     )
 
 
@@ -150,9 +209,35 @@ def sentences(data: CareYear) -> list[str]:
             )
             % {"n": data.visits, "people": data.people_visited, "parts": parts, "focus": data.visits_focus}
         )
+    out += event_sentences(data)
     if data.needs_opened or data.needs_resolved:
         out.append(
             _("It took up %(opened)s needs and resolved %(resolved)s; %(overdue)s are past their deadline.")
             % {"opened": data.needs_opened, "resolved": data.needs_resolved, "overdue": data.needs_overdue}
         )
+    return out
+
+
+def event_sentences(data: CareYear) -> list[str]:
+    """Each of the federation's events in a sentence (「4月下旬召开“……”座谈会」,「组织劳模开展古运河一日游」);
+    the grassroots unions' events of each kind summed up in one."""
+    out = []
+    for e in data.events:
+        if not e.by_federation or not e.attended:
+            continue
+        values = {"when": when([e.starts_on]), "title": e.title, "topic": e.topic or e.title, "n": e.attended}
+        if e.kind == EventKind.SYMPOSIUM:
+            out.append(_("In %(when)s it held the symposium “%(topic)s”, attended by %(n)s model workers.") % values)
+        elif e.kind == EventKind.OUTING:
+            out.append(_("In %(when)s it took %(n)s model workers on the outing %(title)s.") % values)
+        else:
+            out.append(_("In %(when)s it held %(title)s, attended by %(n)s model workers.") % values)
+    labels = dict(EventKind.choices)
+    for kind in EventKind.values:
+        held = [e for e in data.events if e.kind == kind and not e.by_federation and e.attended]
+        if held:
+            out.append(
+                _("Grassroots unions held %(n)s %(kind)s events, attended %(people)s times by model workers.")
+                % {"n": count_word(len(held)), "kind": labels[kind], "people": sum(e.attended for e in held)}
+            )
     return out

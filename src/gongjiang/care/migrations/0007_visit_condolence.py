@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('benefits', '0006_visit_condolence'),
-        ('care', '0004_default_visit_rule'),
+        ('care', '0005_events'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
