@@ -18,7 +18,7 @@ from django.db import transaction
 
 from gongjiang.accounts.models import User
 from gongjiang.archive.enums import Level, Status
-from gongjiang.archive.models import HardshipFile, Honour, ModelWorker
+from gongjiang.archive.models import HardshipFile, HardshipSpell, Honour, ModelWorker
 from gongjiang.benefits import reports
 from gongjiang.benefits.enums import BatchState, SchemeKind
 from gongjiang.benefits.models import Batch, LedgerEntry, Scheme
@@ -83,6 +83,16 @@ def test_as_of_2016_12_31_the_dashboard_states_the_articles_sentence(demo, clien
     api = ApiClient(client, token_for(User.objects.get(username="staff")))
     body = api.get("/stats/dashboard?as_of=2016-12-31").json()
     assert body["sentence"] == "市以上劳模 1285 人（其中：全国劳模 19 人；省（部）级劳模 483 人；市级劳模 783 人）"
+
+
+def test_hardship_is_counted_as_of_a_past_date_from_each_files_spell(demo, client):
+    client.force_login(User.objects.get(username="admin"))
+    files = dict(HardshipFile.objects.values_list("model_worker_id", "established_on"))
+    spells = dict(HardshipSpell.objects.values_list("model_worker_id", "entered_on"))
+    assert spells == files
+    then = client.get("/reports/", {"as_of": "2016-12-31"}).context["d"].in_hardship
+    now = client.get("/reports/").context["d"].in_hardship
+    assert (then, now) == (53, 89)
 
 
 def test_today_the_archive_is_larger_and_counted_the_same_way(demo, client):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 
-from gongjiang.archive.models import FamilyMember, HardshipFile, Honour, ModelWorker
+from gongjiang.archive.models import FamilyMember, HardshipFile, HardshipSpell, Honour, ModelWorker
 
 WORKER_COLUMNS = [
     "id",
@@ -80,6 +80,7 @@ HARDSHIP_COLUMNS = [
     "remarks",
     "updated_at",
 ]
+SPELL_COLUMNS = ["model_worker_id", "entered_on", "entry_reason", "left_on", "exit_reason", "created_at", "updated_at"]
 FAMILY_COLUMNS = [
     "model_worker_id",
     "relation",
@@ -97,10 +98,25 @@ FAMILY_COLUMNS = [
 
 
 def bulk_insert(workers, honours, hardships, families) -> None:
+    # Each file's time in hardship, from its opening (and closing): the counts "as of" a date read it.
+    at = HARDSHIP_COLUMNS.index
+    spells = [
+        (
+            row[at("model_worker_id")],
+            row[at("established_on")],
+            "建档认定",
+            row[at("ended_on")],
+            row[at("end_reason")],
+            row[at("updated_at")],
+            row[at("updated_at")],
+        )
+        for row in hardships
+    ]
     tables = [
         (ModelWorker, WORKER_COLUMNS, workers),
         (Honour, HONOUR_COLUMNS, honours),
         (HardshipFile, HARDSHIP_COLUMNS, hardships),
+        (HardshipSpell, SPELL_COLUMNS, spells),
         (FamilyMember, FAMILY_COLUMNS, families),
     ]
     names = [m._meta.db_table for m, _c, _r in tables]
