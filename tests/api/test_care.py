@@ -467,7 +467,6 @@ def test_a_plan_is_suggested_filled_visited_and_a_need_followed_to_resolution(ap
             "health": "腿脚不便",
             "housing": "老旧小区六楼，无电梯",
             "allowance": "arrives",
-            "gifts": "春节慰问金、米油",
             "entry": entry["id"],
         },
     )

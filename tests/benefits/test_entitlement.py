@@ -170,6 +170,46 @@ def test_hardship_aid_is_the_shortfall_below_the_line_up_to_the_cap():
     assert aid("3000", open_file=False).reason == "hardship"
 
 
+def test_hardship_aid_for_a_past_month_follows_the_spell_that_covered_it():
+    """The file was closed in 2025-04 and reopened in 2025-09: its dates say 2025-09 onwards, but
+    the spells say the person was in hardship in January to March too, and not from April to August."""
+    hardship_rule = RuleView(
+        id=2,
+        label="2025 年标准",
+        effective_from=dt.date(2025, 1, 1),
+        effective_to=None,
+        statuses=frozenset({"retired"}),
+        levels=frozenset({1, 2, 3}),
+        amounts={},
+        supplement_before_year=None,
+        supplements={},
+        medal_level=None,
+        requires_hardship=True,
+        hardship_categories=frozenset(),
+        income_line_working=None,
+        income_line_retired=Decimal("3552"),
+        income_cap=Decimal("1000"),
+    )
+    scheme = Scheme(pk=2, name="帮扶", kind="hardship_aid", period="monthly")
+    f = Facts(
+        worker_id=1,
+        retired_on=dt.date(2010, 1, 1),
+        honours=[HonourFact("model_worker", 3, 2005, None)],
+        hardship=("general", dt.date(2025, 9, 1), None, Decimal("3000")),
+        spells=[(dt.date(2024, 6, 1), dt.date(2025, 4, 1)), (dt.date(2025, 9, 1), None)],
+    )
+    due = {m: entitlement.evaluate(f, scheme, [hardship_rule], dt.date(2025, m, 1)) for m in range(1, 13)}
+    assert [m for m, d in due.items() if isinstance(d, Due)] == [1, 2, 3, 9, 10, 11, 12]
+    assert due[2].amount == Decimal("552.00")
+    assert due[6].reason == "hardship"
+    assert {dt.date(2024, 6, 1), dt.date(2025, 4, 1), dt.date(2025, 9, 1)} <= entitlement.breakpoints(
+        f, [hardship_rule]
+    )
+    months = [dt.date(2025, m, 1) for m in range(1, 13)]
+    stretches = [(a.month, b.month) for a, b, _due in entitlement.segments(f, scheme, [hardship_rule], months)]
+    assert stretches == [(1, 3), (9, 12)]
+
+
 dates = st.dates(min_value=dt.date(2014, 1, 1), max_value=dt.date(2024, 12, 31))
 honours = st.lists(
     st.builds(

@@ -29,7 +29,6 @@ FINDINGS = {
     "living": "生活基本能自理",
     "housing": "老旧小区六楼，无电梯",
     "allowance": "arrives",
-    "gifts": "春节慰问金、米油",
 }
 
 

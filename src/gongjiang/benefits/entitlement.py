@@ -31,7 +31,7 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef
 
 from gongjiang.archive.enums import HonourKind, Level, Status
-from gongjiang.archive.models import HardshipFile, Honour, ModelWorker
+from gongjiang.archive.models import HardshipFile, HardshipSpell, Honour, ModelWorker
 from gongjiang.benefits import periods
 from gongjiang.benefits.enums import HoldReason
 from gongjiang.benefits.models import Scheme, SchemeRule, TreatmentHold
@@ -60,6 +60,9 @@ class Facts:
     honours: list[HonourFact] = field(default_factory=list)
     holds: list[tuple[dt.date, dt.date | None, str]] = field(default_factory=list)
     hardship: tuple[str, dt.date, dt.date | None, Decimal | None] | None = None  # category, from, to, income
+    # The stretches in hardship (from, until-exclusive): a file closed and reopened keeps only its
+    # latest dates, so a past period is judged by the spell that covered it. None: the file's dates.
+    spells: list[tuple[dt.date, dt.date | None]] | None = None
     verified: bool = True  # a union's record the federation has not yet verified is due nothing
 
 
@@ -165,7 +168,8 @@ def evaluate(facts: Facts, scheme: Scheme, rules: list[RuleView], ps: dt.date) -
     parts = [STATUS_WORDS[status], LEVEL_WORDS.get(level, ""), rule.label]
     if rule.requires_hardship:
         hardship = facts.hardship
-        if hardship is None or hardship[1] > pe or (hardship[2] is not None and hardship[2] < ps):
+        spells = facts.spells if facts.spells is not None else ([hardship[1:3]] if hardship else [])
+        if hardship is None or not any(start <= pe and (end is None or end > ps) for start, end in spells):
             return LeftOut("hardship", "不是困难劳模")
         if rule.hardship_categories and hardship[0] not in rule.hardship_categories:
             return LeftOut("hardship", "困难类别不在发放范围")
@@ -247,6 +251,10 @@ def breakpoints(facts: Facts, rules: list[RuleView]) -> set[dt.date]:
     if facts.hardship:
         days.add(facts.hardship[1])
         after(facts.hardship[2])
+    for entered, left in facts.spells or []:
+        days.add(entered)
+        if left is not None:  # the first day out of hardship
+            days.add(left)
     for rule in rules:
         days.add(rule.effective_from)
         after(rule.effective_to)
@@ -316,6 +324,12 @@ def load_facts(worker_ids=None, queryset=None) -> dict[int, Facts]:
     ):
         if wid in facts:
             facts[wid].hardship = (category, established, ended, income)
+            facts[wid].spells = []
+    for wid, entered, left in HardshipSpell.objects.filter(model_worker__in=scope).values_list(
+        "model_worker_id", "entered_on", "left_on"
+    ):
+        if wid in facts and facts[wid].spells is not None:
+            facts[wid].spells.append((entered, left))
     return facts
 
 

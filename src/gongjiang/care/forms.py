@@ -94,16 +94,10 @@ class PlanForm(forms.Form):
 class VisitForm(forms.ModelForm):
     class Meta:
         model = Visit
-        fields = ["occasion", "mode", "visited_on", "visitors", *FINDINGS, "allowance", "gifts"]
+        fields = ["occasion", "mode", "visited_on", "visitors", *FINDINGS, "allowance"]
         widgets = {
             "visited_on": DateInput(),
             **{f: forms.Textarea(attrs={"rows": 2}) for f in FINDINGS},
-        }
-        help_texts = {
-            "gifts": _(
-                "What was handed over. The money or goods themselves go through Treatment "
-                "(the condolence scheme's batch, or the in-kind stock)."
-            ),
         }
 
     def __init__(self, *args, planned: bool = False, **kwargs):

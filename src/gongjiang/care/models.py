@@ -259,7 +259,6 @@ class Visit(models.Model):
     allowance = models.CharField(
         _("honour allowance"), max_length=10, choices=Allowance.choices, default=Allowance.UNKNOWN
     )
-    gifts = models.CharField(_("condolence money or goods"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.PROTECT
     )

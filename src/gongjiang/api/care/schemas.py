@@ -376,7 +376,6 @@ class CareVisitOut(Schema):
     housing: str
     allowance: str
     allowance_label: str
-    gifts: str  # named only: money and goods go through the treatment ledger and the stock
     recorded_by: CareUserRef | None
     needs: list[CareNeedSummary]
 
@@ -413,7 +412,6 @@ class CareVisitIn(Schema):
     living: str = ""
     housing: str = ""
     allowance: Literal["arrives", "problem", "not_due", "unknown"] = "unknown"
-    gifts: str = ""
     entry: int | None = None  # the planned visit this one makes
 
 

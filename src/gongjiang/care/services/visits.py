@@ -25,7 +25,7 @@ from gongjiang.care.permissions import CarePerm
 from gongjiang.care.services.common import require_record_for
 
 FINDINGS = ["health", "family", "income", "thoughts", "living", "housing"]
-VISIT_FIELDS = ["occasion", "mode", "visited_on", "visitors", *FINDINGS, "allowance", "gifts"]
+VISIT_FIELDS = ["occasion", "mode", "visited_on", "visitors", *FINDINGS, "allowance"]
 
 
 def _user(actor):
@@ -139,10 +139,9 @@ def add_to_plan(*, actor, plan: VisitPlan, model_worker, reason: str = "", by_fe
 
 def _clean_visit(data: dict[str, Any]) -> dict[str, Any]:
     clean: dict[str, Any] = {k: data.get(k) for k in VISIT_FIELDS}
-    for k in (*FINDINGS, "visitors", "gifts"):
+    for k in (*FINDINGS, "visitors"):
         clean[k] = (clean[k] or "").strip()
     clean["visitors"] = clean["visitors"][:200]
-    clean["gifts"] = clean["gifts"][:200]
     errors: dict[str, list] = {}
     clean["allowance"] = clean["allowance"] or Allowance.UNKNOWN
     if clean["allowance"] not in Allowance.values:
