@@ -17,6 +17,7 @@ from gongjiang.archive.models import ModelWorker
 from gongjiang.benefits import demo as benefits_demo
 from gongjiang.core import context
 from gongjiang.core.commands import ChineseCommand
+from gongjiang.demo import care as care_demo
 from gongjiang.demo import care_events
 from gongjiang.demo import people as archive_demo
 from gongjiang.demo import platform as platform_demo
@@ -95,6 +96,7 @@ class Command(ChineseCommand):
             ):
                 self.stdout.write(_("The 三创 platform's units, evaluations, funding and achievements were created."))
             care_events.play_events(today=today)
+            care_demo.play_care(today=today)
             # Thousands of rows just written: fresh statistics, or the planner takes the tables for
             # empty until autovacuum comes round (never, inside a test's transaction) and pages crawl.
             with connection.cursor() as cursor:
