@@ -324,12 +324,12 @@ def load_facts(worker_ids=None, queryset=None) -> dict[int, Facts]:
     ):
         if wid in facts:
             facts[wid].hardship = (category, established, ended, income)
-            facts[wid].spells = []
+    # A file with no spell recorded (written around the services) is judged by its own dates.
     for wid, entered, left in HardshipSpell.objects.filter(model_worker__in=scope).values_list(
         "model_worker_id", "entered_on", "left_on"
     ):
-        if wid in facts and facts[wid].spells is not None:
-            facts[wid].spells.append((entered, left))
+        if wid in facts and facts[wid].hardship is not None:
+            facts[wid].spells = [*(facts[wid].spells or []), (entered, left)]
     return facts
 
 
