@@ -23,6 +23,7 @@ os.environ.setdefault("TESTING", "1")
 SLOW_MODULES = {
     "test_crawl.py",
     "test_demo.py",
+    "test_demo_care.py",
     "test_people.py",
     "test_crash.py",
     "test_supervision.py",

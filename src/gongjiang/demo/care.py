@@ -212,7 +212,8 @@ def _candidates(campaign, batches, staff, people, invited_before) -> list[tuple[
     """The selector's suggestions, in its order, who can come to every batch of the campaign:
     alive and titled on its days (a stay: front-line and working to the end of the year); a
     retired person invited last year (every two years) is not invited again."""
-    wanted = sum(b.capacity for b in batches) * 2 + 40
+    total = sum(b.capacity for b in batches)
+    wanted = total + total // 4 + 20  # the declined places, and the few the checks below leave out
     _rule, suggested = suggestions(staff, campaign, limit=wanted)
     year_end = dt.date(campaign.year, 12, 31)
     out = []
